@@ -1,0 +1,2 @@
+// Placeholder entry point; replaced by the emulator program.
+Console.WriteLine("gcs emulator");

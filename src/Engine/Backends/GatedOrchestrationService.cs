@@ -1,0 +1,272 @@
+using DurableTask.Core;
+using DurableTask.Core.Query;
+
+namespace EccoStudio.Engine.Backends;
+
+/// <summary>
+/// Decorator over any DurableTask.Core orchestration service, placed between it and the gRPC sidecar.
+/// <list type="bullet">
+/// <item>Reports the configured concurrency caps. The in-memory service reports <c>Environment.ProcessorCount</c>,
+/// and the sidecar's dispatcher sleeps 500 ms every time that cap is reached, which stalls any real load.</item>
+/// <item>Counts work items in flight and can stop handing out new ones, so a shutdown can let running
+/// episodes and activities finish before the worker disconnects (<see cref="DrainAsync"/>).</item>
+/// <item>Forwards the optional query and purge client interfaces the sidecar looks for.</item>
+/// </list>
+/// </summary>
+public sealed class GatedOrchestrationService(
+    IOrchestrationService inner,
+    int maxConcurrentOrchestrations,
+    int maxConcurrentActivities)
+    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
+{
+    private readonly IOrchestrationServiceClient innerClient = inner as IOrchestrationServiceClient
+        ?? throw new ArgumentException("The orchestration service must also implement IOrchestrationServiceClient.", nameof(inner));
+
+    private readonly CancellationTokenSource drain = new();
+    private int inFlight;
+
+    /// <summary>The decorated service.</summary>
+    public IOrchestrationService Inner => inner;
+
+    /// <summary>Work items handed out and not yet completed, abandoned or released.</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>True once <see cref="DrainAsync"/> has been called: no new work items are handed out.</summary>
+    public bool IsDraining => drain.IsCancellationRequested;
+
+    /// <inheritdoc />
+    public int MaxConcurrentTaskOrchestrationWorkItems => maxConcurrentOrchestrations;
+
+    /// <inheritdoc />
+    public int MaxConcurrentTaskActivityWorkItems => maxConcurrentActivities;
+
+    /// <inheritdoc />
+    public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
+
+    /// <inheritdoc />
+    public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
+
+    /// <inheritdoc />
+    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
+
+    /// <summary>
+    /// Stops handing out work items and waits until those in flight are finished, or until <paramref name="timeout"/>.
+    /// Returns the number still in flight (0 = drained).
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await drain.CancelAsync();
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutCts.CancelAfter(timeout);
+        try
+        {
+            while (InFlight > 0)
+            {
+                await Task.Delay(50, timeoutCts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // timed out: report what is left
+        }
+
+        return InFlight;
+    }
+
+    /// <inheritdoc />
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        using var linked = await WaitUnlessDrainingAsync(cancellationToken);
+        TaskOrchestrationWorkItem item = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, linked.Token);
+        if (item is not null)
+        {
+            Interlocked.Increment(ref inFlight);
+        }
+
+        return item!;
+    }
+
+    /// <inheritdoc />
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        using var linked = await WaitUnlessDrainingAsync(cancellationToken);
+        TaskActivityWorkItem item = await inner.LockNextTaskActivityWorkItem(receiveTimeout, linked.Token);
+        if (item is not null)
+        {
+            Interlocked.Increment(ref inFlight);
+        }
+
+        return item!;
+    }
+
+    // While draining, a fetch parks until the dispatcher is cancelled (returning null would make it spin).
+    private async Task<CancellationTokenSource> WaitUnlessDrainingAsync(CancellationToken cancellationToken)
+    {
+        if (IsDraining)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, drain.Token);
+    }
+
+    /// <inheritdoc />
+    public Task CompleteTaskOrchestrationWorkItemAsync(
+        TaskOrchestrationWorkItem workItem,
+        OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages,
+        IList<TaskMessage> timerMessages,
+        TaskMessage continuedAsNewMessage,
+        OrchestrationState orchestrationState) =>
+        inner.CompleteTaskOrchestrationWorkItemAsync(
+            workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+
+    /// <inheritdoc />
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+
+    /// <inheritdoc />
+    public async Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        try
+        {
+            await inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) =>
+        inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
+
+    /// <inheritdoc />
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        try
+        {
+            await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        try
+        {
+            await inner.AbandonTaskActivityWorkItemAsync(workItem);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) =>
+        inner.RenewTaskActivityWorkItemLockAsync(workItem);
+
+    /// <inheritdoc />
+    public Task StartAsync() => inner.StartAsync();
+
+    /// <inheritdoc />
+    public Task StopAsync() => inner.StopAsync();
+
+    /// <inheritdoc />
+    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+
+    /// <inheritdoc />
+    public Task CreateAsync() => inner.CreateAsync();
+
+    /// <inheritdoc />
+    public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
+
+    /// <inheritdoc />
+    public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
+
+    /// <inheritdoc />
+    public Task DeleteAsync() => inner.DeleteAsync();
+
+    /// <inheritdoc />
+    public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
+
+    /// <inheritdoc />
+    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
+        inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
+
+    /// <inheritdoc />
+    public int GetDelayInSecondsAfterOnProcessException(Exception exception) =>
+        inner.GetDelayInSecondsAfterOnProcessException(exception);
+
+    /// <inheritdoc />
+    public int GetDelayInSecondsAfterOnFetchException(Exception exception) =>
+        inner.GetDelayInSecondsAfterOnFetchException(exception);
+
+    /// <inheritdoc />
+    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) =>
+        innerClient.CreateTaskOrchestrationAsync(creationMessage);
+
+    /// <inheritdoc />
+    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses) =>
+        innerClient.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
+
+    /// <inheritdoc />
+    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) =>
+        innerClient.SendTaskOrchestrationMessageAsync(message);
+
+    /// <inheritdoc />
+    public Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) =>
+        innerClient.SendTaskOrchestrationMessageBatchAsync(messages);
+
+    /// <inheritdoc />
+    public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        innerClient.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) =>
+        innerClient.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
+
+    /// <inheritdoc />
+    public Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
+        innerClient.GetOrchestrationStateAsync(instanceId, allExecutions);
+
+    /// <inheritdoc />
+    public Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
+        innerClient.GetOrchestrationStateAsync(instanceId, executionId);
+
+    /// <inheritdoc />
+    public Task<string> GetOrchestrationHistoryAsync(string instanceId, string executionId) =>
+        innerClient.GetOrchestrationHistoryAsync(instanceId, executionId);
+
+    /// <inheritdoc />
+    public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
+        innerClient.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
+
+    /// <inheritdoc />
+    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
+        inner is IOrchestrationServiceQueryClient query1
+            ? query1.GetOrchestrationWithQueryAsync(query, cancellationToken)
+            : throw new NotSupportedException($"{inner.GetType().Name} does not support instance queries.");
+
+    /// <inheritdoc />
+    public Task<PurgeResult> PurgeInstanceStateAsync(string instanceId) =>
+        inner is IOrchestrationServicePurgeClient purge
+            ? purge.PurgeInstanceStateAsync(instanceId)
+            : throw new NotSupportedException($"{inner.GetType().Name} does not support purging instances.");
+
+    /// <inheritdoc />
+    public Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter) =>
+        inner is IOrchestrationServicePurgeClient purge
+            ? purge.PurgeInstanceStateAsync(purgeInstanceFilter)
+            : throw new NotSupportedException($"{inner.GetType().Name} does not support purging instances.");
+
+    /// <inheritdoc />
+    public void Dispose() => drain.Dispose();
+}

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using EccoStudio.Engine.Starting;
+using EccoStudio.Engine.Tests.Support;
+using EccoStudio.Engine.Tests.Tasks;
+using Microsoft.DurableTask.Client;
+using Xunit.Abstractions;
+
+namespace EccoStudio.Engine.Tests;
+
+/// <summary>Scenarios every backend must pass; subclasses supply a running engine.</summary>
+public abstract class EngineScenarios(ITestOutputHelper output)
+{
+    /// <summary>The engine under test.</summary>
+    protected abstract DurableEngine Engine { get; }
+
+    /// <summary>The attempt counter the engine's activities use.</summary>
+    protected abstract AttemptCounter Attempts { get; }
+
+    /// <summary>Output for reported figures.</summary>
+    protected ITestOutputHelper Output => output;
+
+    /// <summary>A unique instance id.</summary>
+    protected static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task ThreeActivities_Run_CompletesWithEveryStepInOrder()
+    {
+        string id = NewId("three");
+        await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "x");
+
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("x>1>2>3", done.ReadOutputAs<string>());
+        Assert.Equal("step 3 done", done.ReadCustomStatusAs<string>());
+        Assert.All(new[] { 1, 2, 3 }, step => Assert.Equal(1, Attempts.Get($"{id}/step{step}")));
+    }
+
+    [Fact]
+    public async Task RetryPolicy_ActivityFailsTwice_RetriesThenSucceeds()
+    {
+        string id = NewId("retry");
+        await Engine.Client.StartOrchestrationAsync(nameof(RetryOrchestrator), id, new FlakyInput(id, FailuresBeforeSuccess: 2, MaxAttempts: 4));
+
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(3, done.ReadOutputAs<int>());
+        Assert.Equal(3, Attempts.Get(id));
+    }
+
+    [Fact]
+    public async Task RetryPolicy_AttemptsExhausted_FailsWithActivityError()
+    {
+        string id = NewId("retry-fail");
+        await Engine.Client.StartOrchestrationAsync(nameof(RetryOrchestrator), id, new FlakyInput(id, FailuresBeforeSuccess: 10, MaxAttempts: 2));
+
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal(2, Attempts.Get(id));
+        Assert.NotNull(done.FailureDetails);
+        Assert.Contains("transient failure on attempt 2", done.FailureDetails.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomStatusAndEvent_WaitingInstance_StatusVisibleAndEventCompletesIt()
+    {
+        string id = NewId("event");
+        await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "in");
+
+        OrchestrationMetadata waiting = await Engine.Client.WaitUntilAsync(
+            id, m => m.SerializedCustomStatus is not null && m.ReadCustomStatusAs<string>() == WaitForEventOrchestrator.WaitingStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, waiting.RuntimeStatus);
+
+        await Engine.Client.RaiseEventAsync(id, WaitForEventOrchestrator.EventName, "payload");
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("in:payload", done.ReadOutputAs<string>());
+        Assert.Equal("got go", done.ReadCustomStatusAs<string>());
+    }
+
+    [Fact]
+    public async Task TryStart_SameIdWhileRunning_SecondRefusedAndFirstKept()
+    {
+        string id = NewId("dedupe");
+        OrchestrationStartResult first = await Engine.Client.TryStartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "first");
+        await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+
+        OrchestrationStartResult second = await Engine.Client.TryStartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "second");
+        var thrown = await Assert.ThrowsAsync<OrchestrationInstanceExistsException>(
+            () => Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "third"));
+
+        Assert.True(first.Started);
+        Assert.True(second.AlreadyExists);
+        Assert.Equal(id, thrown.InstanceId);
+        await Engine.Client.RaiseEventAsync(id, WaitForEventOrchestrator.EventName, "go");
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        Assert.Equal("first:go", done.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task TryStart_SameIdAfterCompletion_RefusedAndOutputKept()
+    {
+        string id = NewId("dedupe-done");
+        await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "a");
+        await Engine.Client.WaitForTerminalAsync(id);
+
+        OrchestrationStartResult again = await Engine.Client.TryStartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "b");
+
+        Assert.False(again.Started);
+        OrchestrationMetadata state = await Engine.Client.WaitForTerminalAsync(id);
+        Assert.Equal("a>1>2>3", state.ReadOutputAs<string>());
+        Assert.Equal(1, Attempts.Get($"{id}/step1"));
+    }
+
+    [Fact]
+    public async Task Terminate_WaitingInstance_EndsTerminated()
+    {
+        string id = NewId("terminate");
+        await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "in");
+        await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+
+        await Engine.Client.TerminateInstanceAsync(id, "stopped by test");
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, done.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task SuspendResume_EventWhileSuspended_CompletesOnlyAfterResume()
+    {
+        string id = NewId("suspend");
+        await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "in");
+        await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+
+        await Engine.Client.SuspendInstanceAsync(id, "pause");
+        await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended);
+        await Engine.Client.RaiseEventAsync(id, WaitForEventOrchestrator.EventName, "early");
+        await Task.Delay(1500);
+        OrchestrationMetadata? whileSuspended = await Engine.Client.GetInstanceAsync(id);
+        await Engine.Client.ResumeInstanceAsync(id, "continue");
+        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, whileSuspended?.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("in:early", done.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task Purge_CompletedInstance_IsGone()
+    {
+        string id = NewId("purge");
+        await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "p");
+        await Engine.Client.WaitForTerminalAsync(id);
+
+        PurgeResult purged = await Engine.Client.PurgeInstanceAsync(id);
+
+        Assert.Equal(1, purged.PurgedInstanceCount);
+        Assert.Null(await Engine.Client.GetInstanceAsync(id));
+    }
+
+    [Fact]
+    public async Task Query_PrefixStatusAndPaging_ReturnsExactlyTheMatchingInstances()
+    {
+        string prefix = NewId("query");
+        var completed = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            string id = $"{prefix}-c{i}";
+            completed.Add(id);
+            await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "q");
+        }
+
+        string waiting = $"{prefix}-w";
+        await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), waiting, "q");
+        foreach (string id in completed)
+        {
+            await Engine.Client.WaitForTerminalAsync(id);
+        }
+
+        await Engine.Client.WaitUntilAsync(waiting, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+
+        var pages = new List<int>();
+        var found = new List<string>();
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = prefix,
+            Statuses = [OrchestrationRuntimeStatus.Completed],
+            PageSize = 2,
+        };
+        await foreach (var page in Engine.Client.GetAllInstancesAsync(query).AsPages())
+        {
+            pages.Add(page.Values.Count);
+            found.AddRange(page.Values.Select(m => m.InstanceId));
+        }
+
+        var all = new List<string>();
+        await foreach (OrchestrationMetadata m in Engine.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix }))
+        {
+            all.Add(m.InstanceId);
+        }
+
+        Assert.Equal(completed.Order(), found.Order());
+        Assert.All(pages, size => Assert.InRange(size, 0, 2));
+        Assert.True(pages.Count(size => size > 0) >= 3, $"expected at least 3 non-empty pages, got [{string.Join(',', pages)}]");
+        Assert.Equal(completed.Append(waiting).Order(), all.Order());
+        await Engine.Client.TerminateInstanceAsync(waiting);
+    }
+
+    /// <summary>Starts <paramref name="count"/> three-step orchestrations at once and waits for all; returns orchestrations/s.</summary>
+    protected async Task<double> RunConcurrentAsync(int count)
+    {
+        string prefix = NewId("bulk");
+        var clock = Stopwatch.StartNew();
+        string[] ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToArray();
+        await Task.WhenAll(ids.Select(id => Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "b")));
+        OrchestrationMetadata[] done = await Task.WhenAll(ids.Select(id => Engine.Client.WaitForTerminalAsync(id, TimeSpan.FromMinutes(3))));
+        clock.Stop();
+
+        Assert.All(done, m =>
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus);
+            Assert.Equal("b>1>2>3", m.ReadOutputAs<string>());
+        });
+        double rate = count / clock.Elapsed.TotalSeconds;
+        output.WriteLine($"{count} concurrent 3-activity orchestrations: {clock.Elapsed.TotalSeconds:F2} s, {rate:F1} orchestrations/s");
+        return rate;
+    }
+}

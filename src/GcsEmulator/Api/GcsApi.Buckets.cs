@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EccoStudio.GcsEmulator.Errors;
+using EccoStudio.GcsEmulator.Model;
+using EccoStudio.GcsEmulator.Notifications;
+using EccoStudio.GcsEmulator.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace EccoStudio.GcsEmulator.Api;
+
+public sealed partial class GcsApi
+{
+    private static Preconditions BucketPreconditions(HttpContext context) =>
+        new(null, null, GcsRequest.Number(context, "ifMetagenerationMatch"), GcsRequest.Number(context, "ifMetagenerationNotMatch"));
+
+    private async Task InsertBucketAsync(HttpContext context)
+    {
+        var project = GcsRequest.Query(context, "project") ?? DefaultProject;
+        var body = await GcsRequest.ReadJsonAsync(context);
+        var meta = store.CreateBucket(project, body);
+        await GcsResponses.JsonAsync(context, ResourceJson.BucketResource(meta, GcsRequest.BaseAddress(context)));
+    }
+
+    /// <summary>The project used when a bucket is created without ?project=.</summary>
+    public string DefaultProject { get; init; } = "ecco-local";
+
+    private async Task GetBucketAsync(HttpContext context, string bucket)
+    {
+        var meta = store.GetBucket(bucket, BucketPreconditions(context));
+        await GcsResponses.JsonAsync(context, ResourceJson.BucketResource(meta, GcsRequest.BaseAddress(context)));
+    }
+
+    private async Task ListBucketsAsync(HttpContext context)
+    {
+        var project = GcsRequest.Query(context, "project");
+        var all = store.ListBuckets(project, GcsRequest.Query(context, "prefix"));
+        var max = (int)Math.Clamp(GcsRequest.Number(context, "maxResults") ?? 1000, 1, 1000);
+        var token = GcsRequest.Query(context, "pageToken");
+        var page = all.Where(b => token is null || string.CompareOrdinal(b.Name, token) > 0).Take(max + 1).ToList();
+        var baseAddress = GcsRequest.BaseAddress(context);
+        var body = new JsonObject
+        {
+            ["kind"] = "storage#buckets",
+            ["items"] = new JsonArray(page.Take(max).Select(b => (JsonNode?)ResourceJson.BucketResource(b, baseAddress)).ToArray()),
+        };
+        if (page.Count > max)
+        {
+            body["nextPageToken"] = page[max - 1].Name;
+        }
+
+        await GcsResponses.JsonAsync(context, body);
+    }
+
+    private async Task UpdateBucketAsync(HttpContext context, string bucket, bool replace)
+    {
+        var body = await GcsRequest.ReadJsonAsync(context);
+        var meta = store.UpdateBucket(bucket, body, replace, BucketPreconditions(context));
+        await GcsResponses.JsonAsync(context, ResourceJson.BucketResource(meta, GcsRequest.BaseAddress(context)));
+    }
+
+    private Task DeleteBucketAsync(HttpContext context, string bucket)
+    {
+        store.DeleteBucket(bucket, BucketPreconditions(context));
+        return GcsResponses.NoContent(context);
+    }
+
+    private async Task InsertNotificationAsync(HttpContext context, string bucket)
+    {
+        var body = await GcsRequest.ReadJsonAsync(context);
+        var topic = ObjectFields.Str(body, "topic");
+        if (string.IsNullOrWhiteSpace(topic) || !topic.Contains("projects/", StringComparison.Ordinal) || !topic.Contains("/topics/", StringComparison.Ordinal))
+        {
+            throw GcsException.BadRequest("A topic of the form projects/{project}/topics/{topic} is required.", "required");
+        }
+
+        if (!topic.StartsWith("//pubsub.googleapis.com/", StringComparison.Ordinal))
+        {
+            topic = "//pubsub.googleapis.com/" + topic.TrimStart('/');
+        }
+
+        var format = ObjectFields.Str(body, "payload_format") ?? "JSON_API_V1";
+        if (format is not ("JSON_API_V1" or "NONE"))
+        {
+            throw GcsException.BadRequest($"Invalid payload_format: {format}");
+        }
+
+        List<string>? types = null;
+        if (body["event_types"] is JsonArray array)
+        {
+            types = [];
+            foreach (var item in array)
+            {
+                var t = item?.GetValue<string>();
+                if (t is not (ObjectEventTypes.Finalize or ObjectEventTypes.Delete or ObjectEventTypes.Archive or ObjectEventTypes.MetadataUpdate))
+                {
+                    throw GcsException.BadRequest($"Invalid event type: {t}");
+                }
+
+                types.Add(t);
+            }
+        }
+        else if (body["event_types"] is not null)
+        {
+            throw GcsException.BadRequest("event_types must be a list.");
+        }
+
+        IReadOnlyDictionary<string, string>? attributes = body["custom_attributes"] is null
+            ? null
+            : ObjectFields.Map(body["custom_attributes"], null);
+        var config = store.InsertNotification(
+            bucket, new NotificationConfig(string.Empty, topic, types, ObjectFields.Str(body, "object_name_prefix"), attributes, format));
+        await GcsResponses.JsonAsync(context, ResourceJson.NotificationResource(config, bucket, GcsRequest.BaseAddress(context)));
+    }
+
+    private async Task ListNotificationsAsync(HttpContext context, string bucket)
+    {
+        var baseAddress = GcsRequest.BaseAddress(context);
+        var items = store.ListNotifications(bucket).Select(n => (JsonNode?)ResourceJson.NotificationResource(n, bucket, baseAddress)).ToArray();
+        await GcsResponses.JsonAsync(context, new JsonObject { ["kind"] = "storage#notifications", ["items"] = new JsonArray(items) });
+    }
+
+    private async Task GetNotificationAsync(HttpContext context, string bucket, string id)
+    {
+        var config = store.GetNotification(bucket, id);
+        await GcsResponses.JsonAsync(context, ResourceJson.NotificationResource(config, bucket, GcsRequest.BaseAddress(context)));
+    }
+
+    private Task DeleteNotificationAsync(HttpContext context, string bucket, string id)
+    {
+        store.DeleteNotification(bucket, id);
+        return GcsResponses.NoContent(context);
+    }
+
+    private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

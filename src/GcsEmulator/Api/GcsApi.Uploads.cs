@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using EccoStudio.GcsEmulator.Errors;
+using EccoStudio.GcsEmulator.Model;
+using EccoStudio.GcsEmulator.Store;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace EccoStudio.GcsEmulator.Api;
+
+public sealed partial class GcsApi
+{
+    private async Task UploadAsync(HttpContext context, string bucket)
+    {
+        var uploadType = GcsRequest.Query(context, "uploadType") ?? "media";
+        switch (uploadType)
+        {
+            case "media":
+                await MediaUploadAsync(context, bucket);
+                break;
+            case "multipart":
+                await MultipartUploadAsync(context, bucket);
+                break;
+            case "resumable":
+                await StartResumableAsync(context, bucket);
+                break;
+            default:
+                throw GcsException.BadRequest($"Invalid uploadType: {uploadType}");
+        }
+    }
+
+    private static ObjectWrite WithQueryFields(HttpContext context, ObjectWrite write) => write with
+    {
+        Name = GcsRequest.Query(context, "name") is { Length: > 0 } n && write.Name.Length == 0 ? n : write.Name,
+        ContentEncoding = write.ContentEncoding ?? GcsRequest.Query(context, "contentEncoding"),
+        KmsKeyName = write.KmsKeyName ?? GcsRequest.Query(context, "kmsKeyName"),
+    };
+
+    private async Task MediaUploadAsync(HttpContext context, string bucket)
+    {
+        var write = WithQueryFields(context, new ObjectWrite { Name = string.Empty, ContentType = context.Request.ContentType });
+        ObjectNames.ValidateObjectName(write.Name);
+        var data = await GcsRequest.ReadBodyAsync(context);
+        var meta = store.PutObject(bucket, write, data, GcsRequest.Preconditions(context));
+        await GcsResponses.JsonAsync(context, ResourceJson.ObjectResource(meta, GcsRequest.BaseAddress(context)));
+    }
+
+    private async Task MultipartUploadAsync(HttpContext context, string bucket)
+    {
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            throw GcsException.BadRequest("A multipart/related body with a boundary is required.");
+        }
+
+        var body = GcsRequest.IsGzipped(context) ? new GZipStream(context.Request.Body, CompressionMode.Decompress) : context.Request.Body;
+        await using var disposeBody = body == context.Request.Body ? null : body;
+        var reader = new MultipartReader(boundary, body);
+        var metaSection = await reader.ReadNextSectionAsync(context.RequestAborted)
+            ?? throw GcsException.BadRequest("The multipart body has no metadata part.");
+        using var metaBuffer = new MemoryStream();
+        await metaSection.Body.CopyToAsync(metaBuffer, context.RequestAborted);
+        var json = GcsRequest.ParseJsonObject(metaBuffer.ToArray());
+        var mediaSection = await reader.ReadNextSectionAsync(context.RequestAborted)
+            ?? throw GcsException.BadRequest("The multipart body has no media part.");
+        using var mediaBuffer = new MemoryStream();
+        await mediaSection.Body.CopyToAsync(mediaBuffer, context.RequestAborted);
+
+        var write = WithQueryFields(context, ObjectFields.ToWrite(json, null));
+        write = write with { ContentType = write.ContentType ?? mediaSection.ContentType };
+        ObjectNames.ValidateObjectName(write.Name);
+        var meta = store.PutObject(bucket, write, mediaBuffer.ToArray(), GcsRequest.Preconditions(context));
+        await GcsResponses.JsonAsync(context, ResourceJson.ObjectResource(meta, GcsRequest.BaseAddress(context)));
+    }
+
+    private async Task StartResumableAsync(HttpContext context, string bucket)
+    {
+        var json = await GcsRequest.ReadJsonAsync(context);
+        var write = WithQueryFields(context, ObjectFields.ToWrite(json, null));
+        write = write with { ContentType = write.ContentType ?? context.Request.Headers["X-Upload-Content-Type"].FirstOrDefault() };
+        ObjectNames.ValidateObjectName(write.Name);
+        store.GetBucket(bucket, Preconditions.None);
+        var session = sessions.Create(bucket, write, GcsRequest.Preconditions(context));
+        var location = $"{GcsRequest.BaseAddress(context)}upload/storage/v1/b/{Uri.EscapeDataString(bucket)}/o"
+            + $"?uploadType=resumable&name={Uri.EscapeDataString(write.Name)}&upload_id={session.Id}";
+        context.Response.Headers.Location = location;
+        context.Response.Headers["X-GUploader-UploadID"] = session.Id;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentLength = 0;
+    }
+
+    private Task CancelUploadAsync(HttpContext context)
+    {
+        var session = sessions.Find(GcsRequest.Query(context, "upload_id"))
+            ?? throw GcsException.NotFound("No such upload session.");
+        sessions.Remove(session.Id);
+        context.Response.StatusCode = 499;
+        return Task.CompletedTask;
+    }
+
+    private async Task ResumableChunkAsync(HttpContext context, string bucket)
+    {
+        var session = sessions.Find(GcsRequest.Query(context, "upload_id"))
+            ?? throw GcsException.NotFound("No such upload session.");
+        if (session.Bucket != bucket)
+        {
+            throw GcsException.NotFound("No such upload session.");
+        }
+
+        var range = ParseContentRange(context.Request.Headers.ContentRange.FirstOrDefault());
+        var body = await GcsRequest.ReadBodyAsync(context);
+        ObjectMeta? result;
+        long received;
+        lock (session.Sync)
+        {
+            if (session.Result is null)
+            {
+                Apply(session, range, body);
+            }
+
+            result = session.Result;
+            received = session.Received.Length;
+        }
+
+        if (result is not null)
+        {
+            await GcsResponses.JsonAsync(context, ResourceJson.ObjectResource(result, GcsRequest.BaseAddress(context)));
+            return;
+        }
+
+        context.Response.StatusCode = 308;
+        if (received > 0)
+        {
+            context.Response.Headers.Range = $"bytes=0-{Str(received - 1)}";
+        }
+
+        context.Response.ContentLength = 0;
+    }
+
+    /// <summary>Appends a chunk and finalizes when the total is reached (called under the session lock).</summary>
+    private void Apply(UploadSession session, ContentRange range, byte[] body)
+    {
+        var received = session.Received;
+        if (range.First is { } first)
+        {
+            var last = range.Last!.Value;
+            if (body.LongLength != last - first + 1)
+            {
+                throw GcsException.BadRequest("The Content-Range does not match the number of bytes sent.");
+            }
+
+            if (first <= received.Length && last >= received.Length)
+            {
+                var skip = (int)(received.Length - first);
+                received.Write(body, skip, body.Length - skip);
+            }
+        }
+        else if (range.IsWholeBody)
+        {
+            received.SetLength(0);
+            received.Write(body);
+        }
+
+        var total = range.IsWholeBody ? received.Length : range.Total;
+        if (total is { } t && received.Length > t)
+        {
+            throw GcsException.BadRequest("More bytes were sent than the declared total.");
+        }
+
+        if (total is { } complete && received.Length == complete)
+        {
+            try
+            {
+                session.Result = store.PutObject(session.Bucket, session.Write, received.ToArray(), session.Preconditions);
+            }
+            catch (GcsException)
+            {
+                sessions.Remove(session.Id);
+                throw;
+            }
+
+            received.SetLength(0);
+            received.Capacity = 0;
+        }
+    }
+
+    private static ContentRange ParseContentRange(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return new ContentRange(null, null, null, IsWholeBody: true);
+        }
+
+        var m = ContentRangePattern().Match(header.Trim());
+        if (!m.Success)
+        {
+            throw GcsException.BadRequest($"Invalid Content-Range header: {header}");
+        }
+
+        long? total = m.Groups["total"].Value == "*" ? null : ParseLong(m.Groups["total"].Value, header);
+        if (m.Groups["first"].Success && m.Groups["first"].Value.Length > 0)
+        {
+            var first = ParseLong(m.Groups["first"].Value, header);
+            var last = ParseLong(m.Groups["last"].Value, header);
+            if (last < first || (total is { } t && last >= t))
+            {
+                throw GcsException.BadRequest($"Invalid Content-Range header: {header}");
+            }
+
+            return new ContentRange(first, last, total, IsWholeBody: false);
+        }
+
+        return new ContentRange(null, null, total, IsWholeBody: false);
+    }
+
+    private static long ParseLong(string value, string header) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw GcsException.BadRequest($"Invalid Content-Range header: {header}");
+
+    [GeneratedRegex(@"^bytes\s+(?:(?<first>\d+)-(?<last>\d+)|\*)/(?<total>\d+|\*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContentRangePattern();
+
+    private sealed record ContentRange(long? First, long? Last, long? Total, bool IsWholeBody);
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using EccoStudio.GcsEmulator.Api;
+using EccoStudio.GcsEmulator.Faults;
+using EccoStudio.GcsEmulator.Hosting;
+using EccoStudio.GcsEmulator.Notifications;
+using EccoStudio.GcsEmulator.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EccoStudio.GcsEmulator;
+
+/// <summary>The GCS JSON API v1 emulator on Kestrel: start it, use <see cref="BaseUri"/>, dispose it.</summary>
+public sealed class GcsEmulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GcsStore _store;
+    private readonly EventDispatcher _events;
+
+    private GcsEmulatorServer(WebApplication app, GcsStore store, EventDispatcher events, FaultInjector faults, PubSubNotificationPublisher? publisher, Uri baseUri)
+    {
+        _app = app;
+        _store = store;
+        _events = events;
+        Faults = faults;
+        Publisher = publisher;
+        BaseUri = baseUri;
+    }
+
+    /// <summary>http://127.0.0.1:PORT/</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>127.0.0.1:PORT (the value for STORAGE_EMULATOR_HOST).</summary>
+    public string HostAndPort => $"{BaseUri.Host}:{BaseUri.Port}";
+
+    public FaultInjector Faults { get; }
+
+    public PubSubNotificationPublisher? Publisher { get; }
+
+    /// <summary>The store behind the HTTP API (tests and embedding hosts).</summary>
+    public GcsStore Store => _store;
+
+    public static async Task<GcsEmulatorServer> StartAsync(GcsEmulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            k.AddServerHeader = false;
+            if (string.Equals(options.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                k.ListenLocalhost(options.Port);
+            }
+            else
+            {
+                k.Listen(IPAddress.Parse(options.Host), options.Port);
+            }
+        });
+        builder.Services.AddRouting();
+        var app = builder.Build();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+
+        var faults = new FaultInjector(options.Faults);
+        var pubSubHost = options.PubSubEmulatorHost ?? Environment.GetEnvironmentVariable("PUBSUB_EMULATOR_HOST");
+        var publisher = string.IsNullOrWhiteSpace(pubSubHost) || string.Equals(pubSubHost, "none", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : new PubSubNotificationPublisher(pubSubHost);
+        var sinks = new List<IObjectEventSink>();
+        if (publisher is not null)
+        {
+            sinks.Add(publisher);
+        }
+
+        if (options.EventSink is not null)
+        {
+            sinks.Add(options.EventSink);
+        }
+
+        Uri? baseUri = null;
+        var events = new EventDispatcher(sinks, () => baseUri!.ToString(), loggerFactory.CreateLogger<EventDispatcher>());
+        IStorePersistence persistence = options.DataDirectory is null ? new MemoryPersistence() : new DiskPersistence(options.DataDirectory);
+        var store = new GcsStore(persistence, faults.Gate, events);
+        var sessions = new UploadSessions();
+        var api = new GcsApi(store, sessions, loggerFactory.CreateLogger<GcsApi>()) { DefaultProject = options.ProjectId };
+
+        app.UseRouting();
+        app.Use(async (HttpContext context, RequestDelegate next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/_emulator", StringComparison.Ordinal))
+            {
+                await next(context);
+                return;
+            }
+
+            if (await faults.TryInjectAsync(context))
+            {
+                return;
+            }
+
+            await api.HandleAsync(context);
+        });
+        faults.MapAdminEndpoints(app);
+        app.MapPost("/_emulator/reset", () =>
+        {
+            store.Reset();
+            sessions.Clear();
+            return Results.NoContent();
+        });
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        var host = options.Host is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : options.Host;
+        baseUri = new Uri($"http://{host}:{port}/");
+        return new GcsEmulatorServer(app, store, events, faults, publisher, baseUri);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _events.DisposeAsync();
+        if (Publisher is not null)
+        {
+            await Publisher.DisposeAsync();
+        }
+
+        _store.Dispose();
+    }
+}

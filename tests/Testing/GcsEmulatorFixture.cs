@@ -1,0 +1,59 @@
+using EccoStudio.GcsEmulator;
+using Google.Cloud.Storage.V1;
+using Xunit;
+
+namespace EccoStudio.Testing;
+
+/// <summary>
+/// Starts an in-memory <see cref="GcsEmulatorServer"/> on a free port for a test class (IClassFixture) or a
+/// collection, and builds real Google.Cloud.Storage.V1 clients against it. Sets no process-wide environment.
+/// </summary>
+public class GcsEmulatorFixture : IAsyncLifetime
+{
+    private static int _counter;
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    private GcsEmulatorServer? _server;
+
+    public GcsEmulatorServer Server => _server ?? throw new InvalidOperationException("The emulator has not started.");
+
+    /// <summary>The project buckets are created in.</summary>
+    public string ProjectId { get; private set; } = "ecco-local";
+
+    /// <summary>http://127.0.0.1:PORT/storage/v1/ — the client's BaseUri.</summary>
+    public string StorageBaseUri => new Uri(Server.BaseUri, "storage/v1/").ToString();
+
+    public StorageClient CreateClient() => CreateClient(Server);
+
+    /// <summary>A client for any emulator instance (e.g. one started on a data directory).</summary>
+    public static StorageClient CreateClient(GcsEmulatorServer server) =>
+        new StorageClientBuilder
+        {
+            BaseUri = new Uri(server.BaseUri, "storage/v1/").ToString(),
+            UnauthenticatedAccess = true,
+        }.Build();
+
+    /// <summary>A bucket name unique per call and per run (lowercase, 3..63 chars).</summary>
+    public string NewBucketName(string prefix = "t") =>
+        $"{prefix}-{_runId}-{Interlocked.Increment(ref _counter)}";
+
+    /// <summary>Override to change how the emulator starts (faults, event sink, Pub/Sub host).</summary>
+    protected virtual void Configure(GcsEmulatorOptions options)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        var options = new GcsEmulatorOptions { Port = 0, PubSubEmulatorHost = string.Empty };
+        Configure(options);
+        ProjectId = options.ProjectId;
+        _server = await GcsEmulatorServer.StartAsync(options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace EccoStudio.Storage.Store;
+
+/// <summary>The object operations the model needs. 412 surfaces as <see cref="PreconditionFailedException"/>.</summary>
+public interface IObjectStore
+{
+    /// <summary>Content and metadata of the live generation (or of <paramref name="generation"/>); null when absent.</summary>
+    Task<StoredObject?> GetAsync(string bucket, string name, long? generation = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Metadata only; null when absent.</summary>
+    Task<StoredObjectInfo?> GetInfoAsync(string bucket, string name, CancellationToken cancellationToken = default);
+
+    Task<StoredObjectInfo> PutAsync(string bucket, string name, ReadOnlyMemory<byte> content, PutOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces custom metadata only, compare-and-swap on metageneration.</summary>
+    Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes; with <paramref name="ifGenerationMatch"/> only that generation. False when already absent.</summary>
+    Task<bool> DeleteAsync(string bucket, string name, long? ifGenerationMatch, CancellationToken cancellationToken = default);
+
+    Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default);
+}

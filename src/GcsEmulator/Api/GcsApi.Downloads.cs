@@ -45,7 +45,6 @@ public sealed partial class GcsApi
             return;
         }
 
-        headers["x-goog-hash"] = meta.Md5Hash is null ? $"crc32c={meta.Crc32c}" : $"crc32c={meta.Crc32c},md5={meta.Md5Hash}";
         if (gzipStored)
         {
             headers.ContentEncoding = "gzip";
@@ -61,6 +60,11 @@ public sealed partial class GcsApi
         if (status == StatusCodes.Status206PartialContent)
         {
             headers.ContentRange = $"bytes {Str(offset)}-{Str(offset + length - 1)}/{Str(data.LongLength)}";
+        }
+        else
+        {
+            // Hashes of the whole object; not sent with a partial body, where clients would check them against the slice.
+            headers["x-goog-hash"] = meta.Md5Hash is null ? $"crc32c={meta.Crc32c}" : $"crc32c={meta.Crc32c},md5={meta.Md5Hash}";
         }
 
         context.Response.StatusCode = status;

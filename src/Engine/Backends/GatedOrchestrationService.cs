@@ -23,6 +23,8 @@ public sealed class GatedOrchestrationService(
         ?? throw new ArgumentException("The orchestration service must also implement IOrchestrationServiceClient.", nameof(inner));
 
     private readonly CancellationTokenSource drain = new();
+    private readonly Lock stopLock = new();
+    private Task? stopTask;
     private int inFlight;
 
     /// <summary>The decorated service.</summary>
@@ -176,11 +178,35 @@ public sealed class GatedOrchestrationService(
     /// <inheritdoc />
     public Task StartAsync() => inner.StartAsync();
 
-    /// <inheritdoc />
-    public Task StopAsync() => inner.StopAsync();
+    /// <summary>The error the backend raised while stopping, if any (stopping never throws).</summary>
+    public Exception? StopError { get; private set; }
 
     /// <inheritdoc />
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    public Task StopAsync() => StopAsync(isForced: false);
+
+    /// <summary>
+    /// Stops the backend once: both the sidecar (from a fire-and-forget callback, where an exception would crash
+    /// the process) and the engine's shutdown call this, and DurableTask.AzureStorage fails on a second stop.
+    /// </summary>
+    public Task StopAsync(bool isForced)
+    {
+        lock (stopLock)
+        {
+            return stopTask ??= StopOnceAsync(isForced);
+        }
+    }
+
+    private async Task StopOnceAsync(bool isForced)
+    {
+        try
+        {
+            await inner.StopAsync(isForced);
+        }
+        catch (Exception ex)
+        {
+            StopError = ex;
+        }
+    }
 
     /// <inheritdoc />
     public Task CreateAsync() => inner.CreateAsync();

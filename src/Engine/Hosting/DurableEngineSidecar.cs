@@ -115,6 +115,10 @@ public sealed partial class DurableEngineSidecar(
                 // The sidecar also stops the backend when its host stops, but it does so in the background and
                 // only after in-flight work items finish; stop it here so no poller outlives the engine.
                 await backend.StopAsync(isForced: true).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                if (backend.StopError is not null)
+                {
+                    LogBackendStopFailed(logger, backend.StopError);
+                }
             }
             catch (Exception ex)
             {

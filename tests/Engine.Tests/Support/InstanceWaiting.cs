@@ -38,4 +38,36 @@ public static class InstanceWaiting
         throw new TimeoutException(
             $"Instance {instanceId} did not reach the expected state within {limit}; last status {last?.RuntimeStatus}, custom status {last?.SerializedCustomStatus}.");
     }
+
+    /// <summary>Waits until <paramref name="count"/> instances whose id starts with <paramref name="prefix"/> are terminal (one query per poll).</summary>
+    public static async Task WaitForAllTerminalAsync(this DurableTaskClient client, string prefix, int count, TimeSpan? guard = null)
+    {
+        TimeSpan limit = guard ?? DefaultGuard;
+        var clock = Stopwatch.StartNew();
+        int terminal = 0;
+        while (clock.Elapsed < limit)
+        {
+            terminal = 0;
+            var query = new OrchestrationQuery
+            {
+                InstanceIdPrefix = prefix,
+                Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
+                PageSize = 1000,
+                FetchInputsAndOutputs = false,
+            };
+            await foreach (OrchestrationMetadata _ in client.GetAllInstancesAsync(query))
+            {
+                terminal++;
+            }
+
+            if (terminal >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Only {terminal} of {count} instances with prefix {prefix} were terminal after {limit}.");
+    }
 }

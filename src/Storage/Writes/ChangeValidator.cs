@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+
+namespace EccoStudio.Storage.Writes;
+
+/// <summary>
+/// Everything checked before a byte is written: id/env (by <see cref="EntityTarget"/>), entity, envelope match,
+/// schema_version has a schema, schema validity (of the document, or of the current snapshot with the patch
+/// applied), and index keys. Returns the exact bytes to store (schema_version normalised, compact JSON).
+/// </summary>
+public sealed class ChangeValidator(StorageContext context)
+{
+    public async Task<PreparedChange> PrepareAsync(EntityTarget target, JsonObject document, Ulid ulid, ChangeKind change = ChangeKind.Full,
+        CancellationToken cancellationToken = default)
+    {
+        var body = JsonText.Clone(document);
+        body.Remove(HistoryRecord.ChangeMember);
+        body.Remove(HistoryRecord.CompensatesMember);
+        JsonObject resulting;
+        if (change == ChangeKind.MergePatch)
+        {
+            var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
+            resulting = (JsonObject)JsonMergePatch.Apply(current?.Document, body)!;
+        }
+        else if (change == ChangeKind.Full)
+        {
+            resulting = body;
+        }
+        else
+        {
+            throw new ArgumentException("Compensation records are written with PrepareCompensation.", nameof(change));
+        }
+
+        var envelope = EnvelopeReader.Read(resulting, target);
+        var schema = await context.Schemas.GetAsync(target.Env, target.Kind, envelope.SchemaVersion, cancellationToken);
+        EnvelopeReader.Normalise(resulting, envelope);
+        schema.EnsureValid(resulting);
+        new IndexPlanner(context.Indices).ValidateKeys(target, resulting);
+
+        if (body.ContainsKey(EnvelopeReader.SchemaVersionField))
+        {
+            EnvelopeReader.Normalise(body, envelope);
+        }
+
+        if (change == ChangeKind.MergePatch)
+        {
+            if (!EnvelopeReader.TryGetUpdatedAt(body, out _))
+            {
+                throw new EnvelopeException(EnvelopeReader.UpdatedAt, null, "a merge patch must carry updated_at");
+            }
+
+            body[HistoryRecord.ChangeMember] = PreparedChange.Marker(change);
+        }
+
+        var key = new HistoryKey(envelope.UpdatedAt, ulid);
+        return new PreparedChange(target, key, change, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
+    }
+
+    /// <summary>A compensation record cancelling <paramref name="compensated"/> (written with its own ULID).</summary>
+    public static PreparedChange PrepareCompensation(EntityTarget target, EntityEnvelope envelope, DateTimeOffset at, Ulid ulid, Ulid compensated, string? reason)
+    {
+        var body = HistoryRecord.CompensationBody(envelope, at, compensated, reason);
+        var key = new HistoryKey(at, ulid);
+        return new PreparedChange(target, key, ChangeKind.Compensation, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
+    }
+}

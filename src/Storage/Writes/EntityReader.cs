@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Store;
+
+namespace EccoStudio.Storage.Writes;
+
+/// <summary>Reads: snapshot (+generation), history (newest first, paged), fold as of a time, index queries.</summary>
+public sealed class EntityReader(StorageContext context)
+{
+    public async Task<SnapshotState?> GetSnapshotAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    {
+        var stored = await context.Store.GetAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), null, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        HistoryKey? last = stored.Info.Metadata.TryGetValue(StorageContext.LastAppliedMetadataKey, out var text) && HistoryKey.TryParse(text, out var key)
+            ? key
+            : null;
+        return new SnapshotState(JsonText.ParseObject(stored.Content.Span), stored.Generation, last);
+    }
+
+    /// <summary>All history object names of the entity, oldest first (object names sort chronologically).</summary>
+    public async Task<IReadOnlyList<string>> ListHistoryNamesAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    {
+        var objects = await context.Store.ListAllAsync(context.Bucket(target.Env), ObjectPaths.HistoryPrefix(target), cancellationToken);
+        return objects.Select(o => o.Name).Where(n => ObjectNameParser.TryParse(n)?.Category == ObjectCategory.History).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>History newest first; <paramref name="pageToken"/> is the opaque token of the previous page.</summary>
+    public async Task<HistoryPage> ListHistoryAsync(EntityTarget target, int pageSize = 50, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var names = (await ListHistoryNamesAsync(target, cancellationToken)).Reverse().ToList();
+        var skip = pageToken is null ? 0 : int.Parse(pageToken, CultureInfo.InvariantCulture);
+        var page = names.Skip(skip).Take(pageSize).ToList();
+        var records = new List<(string, HistoryRecord)>();
+        foreach (var name in page)
+        {
+            records.Add((name, await ReadRecordAsync(target.Env, name, cancellationToken)));
+        }
+
+        var next = skip + page.Count < names.Count ? (skip + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+        return new HistoryPage(records, next);
+    }
+
+    public async Task<IReadOnlyList<HistoryRecord>> ReadAllHistoryAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    {
+        var records = new List<HistoryRecord>();
+        foreach (var name in await ListHistoryNamesAsync(target, cancellationToken))
+        {
+            records.Add(await ReadRecordAsync(target.Env, name, cancellationToken));
+        }
+
+        return records;
+    }
+
+    /// <summary>The entity as it was at <paramref name="asOf"/> (fold of records with updated_at ≤ asOf).</summary>
+    public async Task<FoldResult> FoldAsOfAsync(EntityTarget target, DateTimeOffset? asOf, CancellationToken cancellationToken = default) =>
+        HistoryFold.Fold(await ReadAllHistoryAsync(target, cancellationToken), asOf);
+
+    /// <summary>Pointer objects under an index key (multi) or the single pointer (latest mode).</summary>
+    public async Task<IReadOnlyList<JsonObject>> QueryIndexAsync(string env, IndexDefinition index, string key, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(env);
+        if (index.Mode == IndexMode.Latest)
+        {
+            var single = await context.Store.GetAsync(bucket, ObjectPaths.IndexSinglePointer(env, index.Kind, index.Name, key), null, cancellationToken);
+            return single is null ? [] : [JsonText.ParseObject(single.Content.Span)];
+        }
+
+        var prefix = ObjectPaths.IndexFolder(env, index.Kind, index.Name) + Naming.Identifiers.ValidateIndexKey(key) + "/";
+        var result = new List<JsonObject>();
+        foreach (var info in await context.Store.ListAllAsync(bucket, prefix, cancellationToken))
+        {
+            var stored = await context.Store.GetAsync(bucket, info.Name, null, cancellationToken);
+            if (stored is not null)
+            {
+                result.Add(JsonText.ParseObject(stored.Content.Span));
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<HistoryRecord> ReadRecordAsync(string env, string name, CancellationToken cancellationToken)
+    {
+        var parsed = ObjectNameParser.Parse(name);
+        var stored = await context.Store.GetAsync(context.Bucket(env), name, null, cancellationToken)
+            ?? throw new InvalidOperationException($"History object {name} vanished (history is append-only).");
+        return HistoryRecord.FromBody(JsonText.ParseObject(stored.Content.Span), parsed.HistoryUlid!.Value);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Store;
+
+namespace EccoStudio.Storage.Writes;
+
+/// <summary>
+/// Step 4 (§5): apply an <see cref="IndexPlan"/>. Adds are create-only (412 → compare, replace on the read
+/// generation); removes are preconditioned deletes of the generation read, and only of a pointer to this id.
+/// Latest-mode pointers are replaced only by an entity at least as late by the index's <c>latest</c> pointers.
+/// After writing, the snapshot generation is re-checked: if another writer moved it meanwhile, the plan is recomputed
+/// against the newer snapshot so no stale pointer survives.
+/// </summary>
+public sealed class IndexWriter(StorageContext context)
+{
+    public async Task<int> SyncAsync(EntityTarget target, JsonObject? before, JsonObject? after, long afterGeneration, CancellationToken cancellationToken = default)
+    {
+        var planner = new IndexPlanner(context.Indices);
+        var plan = planner.Plan(target, before, after);
+        var operations = 0;
+        var seen = new List<JsonObject?> { before };
+        for (var round = 0; round < 16 && !plan.IsEmpty; round++)
+        {
+            operations += await ApplyAsync(target, plan, cancellationToken);
+            var info = await context.Store.GetInfoAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), cancellationToken);
+            if (info is null || info.Generation == afterGeneration)
+            {
+                break;
+            }
+
+            var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
+            if (current is null)
+            {
+                break;
+            }
+
+            seen.Add(after);
+            var adds = planner.AllPointers(target, current.Document);
+            var keep = adds.Select(p => p.ObjectName).ToHashSet(StringComparer.Ordinal);
+            var removes = seen.Where(d => d is not null).SelectMany(d => planner.AllPointers(target, d!)).Where(p => !keep.Contains(p.ObjectName))
+                .DistinctBy(p => p.ObjectName).ToList();
+            plan = new IndexPlan(adds, removes);
+            after = current.Document;
+            afterGeneration = current.Generation;
+        }
+
+        return operations;
+    }
+
+    private async Task<int> ApplyAsync(EntityTarget target, IndexPlan plan, CancellationToken cancellationToken)
+    {
+        var bucket = context.Bucket(target.Env);
+        var count = 0;
+        foreach (var pointer in plan.Remove)
+        {
+            var existing = await context.Store.GetAsync(bucket, pointer.ObjectName, null, cancellationToken);
+            if (existing is not null && EnvelopeReader.TryGetString(JsonText.ParseObject(existing.Content.Span), "id") == target.Id)
+            {
+                try
+                {
+                    await context.Store.DeleteAsync(bucket, pointer.ObjectName, existing.Generation, cancellationToken);
+                    count++;
+                }
+                catch (PreconditionFailedException)
+                {
+                    // Replaced meanwhile by another writer: that pointer is theirs now.
+                }
+            }
+        }
+
+        foreach (var pointer in plan.Add)
+        {
+            var bytes = JsonText.ToBytes(pointer.Body);
+            for (var attempt = 0; attempt < 16; attempt++)
+            {
+                var existing = await context.Store.GetAsync(bucket, pointer.ObjectName, null, cancellationToken);
+                if (existing is not null)
+                {
+                    var old = JsonText.ParseObject(existing.Content.Span);
+                    if (existing.Content.Span.SequenceEqual(bytes) || (pointer.Index.Mode == IndexMode.Latest && IsLater(pointer.Index, old, pointer.Body)))
+                    {
+                        break;
+                    }
+                }
+
+                try
+                {
+                    await context.Store.PutAsync(bucket, pointer.ObjectName, bytes, PutOptions.Expecting(existing?.Generation), cancellationToken);
+                    count++;
+                    break;
+                }
+                catch (PreconditionFailedException)
+                {
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>True when <paramref name="existing"/> points to a different entity that is strictly later.</summary>
+    private static bool IsLater(IndexDefinition index, JsonObject existing, JsonObject candidate)
+    {
+        if (EnvelopeReader.TryGetString(existing, "id") == EnvelopeReader.TryGetString(candidate, "id"))
+        {
+            return false;
+        }
+
+        foreach (var pointer in index.Latest)
+        {
+            var field = pointer.TrimStart('/');
+            var a = IndexDefinition.Scalar(existing[field]);
+            var b = IndexDefinition.Scalar(candidate[field]);
+            var cmp = string.CompareOrdinal(a, b);
+            if (cmp != 0)
+            {
+                return cmp > 0;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Store;
+
+namespace EccoStudio.Storage.Writes;
+
+/// <summary>
+/// Compacts per-id entries into sharded ndjson. Order: (1) write a marker under <c>tmp/</c> and take its server
+/// time as the watermark W; (2) list and read every entry; (3) write shards
+/// <c>manifests/{prefix}/shards/{compaction}/{nnnn}.ndjson</c>; (4) write <c>_index.ndjson</c> (CAS on the generation
+/// read at the start): line 1 <c>{"type":"header","watermark":W,…}</c>, then one <c>{"type":"shard","ptr":…}</c>
+/// per shard. Readers merge: shard lines, overridden by every entry object whose GCS <c>updated</c> time is ≥ W.
+/// Every entry written before W is in a shard (strong list consistency), so nothing is lost.
+/// </summary>
+public sealed class ManifestCompactor(StorageContext context, int shardSize = 1000)
+{
+    public async Task<string> CompactAsync(string env, EntityKind kind, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(env);
+        var compactionId = Ulid.NewUlid().ToString();
+        var indexName = ObjectPaths.ManifestIndex(env, kind);
+        var previous = await context.Store.GetInfoAsync(bucket, indexName, cancellationToken);
+
+        var marker = ObjectPaths.Tmp(env, $"compaction-{kind.Prefix}-{compactionId}");
+        var markerInfo = await context.Store.PutAsync(bucket, marker, "{}"u8.ToArray(), PutOptions.CreateOnly, cancellationToken);
+        var watermark = markerInfo.Updated ?? DateTimeOffset.UtcNow;
+
+        var lines = new List<string>();
+        foreach (var info in (await context.Store.ListAllAsync(bucket, ObjectPaths.ManifestEntriesPrefix(env, kind), cancellationToken)).OrderBy(i => i.Name, StringComparer.Ordinal))
+        {
+            var stored = await context.Store.GetAsync(bucket, info.Name, null, cancellationToken);
+            if (stored is not null)
+            {
+                lines.Add(Encoding.UTF8.GetString(stored.Content.Span));
+            }
+        }
+
+        var shards = new JsonArray();
+        var shardCount = 0;
+        for (var i = 0; i < lines.Count || shardCount == 0; i += shardSize, shardCount++)
+        {
+            var chunk = lines.Skip(i).Take(shardSize).ToList();
+            var shardName = ObjectPaths.ManifestShard(env, kind, compactionId, shardCount);
+            var text = chunk.Count == 0 ? string.Empty : string.Join('\n', chunk) + "\n";
+            await context.Store.PutAsync(bucket, shardName, Encoding.UTF8.GetBytes(text), PutOptions.CreateOnly with { ContentType = "application/x-ndjson" }, cancellationToken);
+            shards.Add(new JsonObject { ["type"] = "shard", ["ptr"] = shardName, ["count"] = chunk.Count });
+            if (lines.Count == 0)
+            {
+                shardCount++;
+                break;
+            }
+        }
+
+        var header = new JsonObject
+        {
+            ["type"] = "header", ["entity"] = kind.Name, ["env"] = env, ["compaction"] = compactionId,
+            ["watermark"] = Rfc3339.Format(watermark), ["count"] = lines.Count,
+        };
+        var index = new StringBuilder().Append(JsonText.ToText(header)).Append('\n');
+        foreach (var shard in shards)
+        {
+            index.Append(JsonText.ToText(shard)).Append('\n');
+        }
+
+        await context.Store.PutAsync(bucket, indexName, Encoding.UTF8.GetBytes(index.ToString()),
+            PutOptions.Expecting(previous?.Generation) with { ContentType = "application/x-ndjson" }, cancellationToken);
+        await context.Store.DeleteAsync(bucket, marker, markerInfo.Generation, cancellationToken);
+        return compactionId;
+    }
+}

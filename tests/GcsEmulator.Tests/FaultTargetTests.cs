@@ -12,6 +12,7 @@ public class FaultTargetTests
     [InlineData("/storage/v1/b/bkt/o/src/copyTo/b/b2/o/dst", null, "src")]
     [InlineData("/storage/v1/b/bkt/o/dest%2Fc/compose", null, "dest/c")]
     [InlineData("/upload/storage/v1/b/bkt/o", "up/x", "up/x")]
+    [InlineData("/resumable/upload/storage/v1/b/bkt/o", "up/y", "up/y")]
     public void ObjectName_KnownShapes_ReturnsDecodedName(string path, string? nameQuery, string expected) =>
         Assert.Equal(expected, FaultTarget.ObjectName(path, nameQuery));
 

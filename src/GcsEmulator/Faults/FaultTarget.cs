@@ -11,7 +11,7 @@ public static class FaultTarget
     /// <summary>
     /// The object name of the request, or null when the URL names none: <c>/storage/v1/b/B/o/NAME[/...]</c> and
     /// <c>/download/storage/v1/b/B/o/NAME</c> (path segment URL-decoded; for copy/rewrite the source), or the
-    /// <c>name</c> query parameter of <c>/upload/storage/v1/b/B/o</c>. Uploads that name the object only in their
+    /// <c>name</c> query parameter of <c>/upload/storage/v1/b/B/o</c> (or <c>/resumable/upload/...</c>, as gcloud sends). Uploads that name the object only in their
     /// body (multipart metadata, resumable sessions and their chunks) have no name here.
     /// </summary>
     public static string? ObjectName(HttpContext context)
@@ -26,7 +26,8 @@ public static class FaultTarget
     /// <summary>The same, from a raw (still URL-encoded) path and the decoded <c>name</c> query value.</summary>
     public static string? ObjectName(string rawPath, string? nameQuery)
     {
-        if (rawPath.StartsWith("/upload/", StringComparison.Ordinal))
+        if (rawPath.StartsWith("/upload/", StringComparison.Ordinal)
+            || rawPath.StartsWith("/resumable/upload/", StringComparison.Ordinal))
         {
             return string.IsNullOrEmpty(nameQuery) ? null : nameQuery;
         }

@@ -207,4 +207,8 @@ public class FaultInjectorTests
         Assert.Throws<ArgumentException>(() => injector.Update(new FaultSettings { LatencyRate = 2 }));
         Assert.Equal(0.1, injector.Settings.Rate503);
     }
+
+    [Fact]
+    public void Constructor_InvalidSettings_Throws() =>
+        Assert.Throws<ArgumentException>(() => new FaultInjector(new FaultSettings { Rate503 = -1 }));
 }

@@ -26,8 +26,15 @@ public sealed class FaultInjector
     {
     }
 
+    /// <exception cref="ArgumentException">The settings are invalid (see <see cref="FaultSettings.Validate"/>).</exception>
     public FaultInjector(FaultSettings initial, TimeProvider timeProvider)
     {
+        var problems = initial.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(initial));
+        }
+
         _settings = initial.Clone();
         _random = NewRandom(_settings.Seed);
         _gate = new PerObjectMutationGate(() => _settings.PerObjectMutationLimit, timeProvider, Stats);

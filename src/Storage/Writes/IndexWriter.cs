@@ -50,6 +50,10 @@ public sealed class IndexWriter(StorageContext context)
         return operations;
     }
 
+    /// <summary>Applies a plan once (no snapshot re-check): adds compared with what is stored, removes preconditioned.</summary>
+    public Task<int> ApplyPlanAsync(EntityTarget target, IndexPlan plan, CancellationToken cancellationToken = default) =>
+        ApplyAsync(target, plan, cancellationToken);
+
     private async Task<int> ApplyAsync(EntityTarget target, IndexPlan plan, CancellationToken cancellationToken)
     {
         var bucket = context.Bucket(target.Env);

@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.History;
 
 namespace EccoStudio.Storage.Writes;
 
 /// <summary>The snapshot before and after; <see cref="Changed"/> is false when the apply was a no-op.</summary>
-public sealed record SnapshotApplyResult(JsonObject? Before, JsonObject After, long Generation, bool Changed, int Attempts);
+public sealed record SnapshotApplyResult(JsonObject? Before, JsonObject After, long Generation, bool Changed, int Attempts)
+{
+    /// <summary>The <c>ecco-last-applied</c> key of <see cref="Before"/> (what a restore must put back).</summary>
+    public HistoryKey? BeforeLastApplied { get; init; }
+}

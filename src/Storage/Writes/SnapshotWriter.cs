@@ -48,7 +48,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             try
             {
                 var written = await WriteAsync(target, next, last, current?.Generation, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, next, written, true, attempt);
+                return new SnapshotApplyResult(current?.Document, next, written, true, attempt) { BeforeLastApplied = current?.LastApplied };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -78,7 +78,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             try
             {
                 var written = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, current?.Generation, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, fold.Document, written, true, attempt);
+                return new SnapshotApplyResult(current?.Document, fold.Document, written, true, attempt) { BeforeLastApplied = current?.LastApplied };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -86,7 +86,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         }
     }
 
-    private async Task<long> WriteAsync(EntityTarget target, JsonObject document, HistoryKey last, long? expectedGeneration, CancellationToken cancellationToken)
+    internal async Task<long> WriteAsync(EntityTarget target, JsonObject document, HistoryKey last, long? expectedGeneration, CancellationToken cancellationToken)
     {
         var options = PutOptions.Expecting(expectedGeneration) with
         {

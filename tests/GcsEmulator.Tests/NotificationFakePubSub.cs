@@ -10,6 +10,9 @@ internal sealed class NotificationFakePubSub(params HttpStatusCode[] script) : H
 
     public List<(string Path, JsonObject Body)> Requests { get; } = [];
 
+    /// <summary>When set, the next request throws it (once).</summary>
+    public Exception? ThrowOnce { get; set; }
+
     /// <summary>When set, requests wait for it before answering.</summary>
     public TaskCompletionSource? Gate { get; set; }
 
@@ -19,6 +22,12 @@ internal sealed class NotificationFakePubSub(params HttpStatusCode[] script) : H
         if (Gate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (ThrowOnce is { } error)
+        {
+            ThrowOnce = null;
+            throw error;
         }
 
         var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!.AsObject();

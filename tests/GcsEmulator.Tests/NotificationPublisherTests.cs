@@ -103,4 +103,19 @@ public class NotificationPublisherTests
 
         Assert.Empty(fake.Requests);
     }
+
+    [Fact]
+    public async Task Publish_UnexpectedHandlerException_EventDroppedAndQueueGoesOn()
+    {
+        using var fake = new NotificationFakePubSub { ThrowOnce = new InvalidOperationException("boom") };
+        await using var publisher = new PubSubNotificationPublisher("127.0.0.1:1", NullLogger.Instance, fake);
+        var config = Config("1", "projects/p/topics/t");
+
+        publisher.OnObjectChanged(Change(ObjectEventTypes.Finalize, "b", "bad", 1, config));
+        publisher.OnObjectChanged(Change(ObjectEventTypes.Finalize, "b", "good", 2, config));
+        await publisher.FlushAsync();
+
+        Assert.Equal(1, publisher.DroppedCount);
+        Assert.Equal("good", Assert.Single(fake.Requests).Body["messages"]![0]!["attributes"]!["objectId"]!.GetValue<string>());
+    }
 }

@@ -94,6 +94,10 @@ public sealed class PubSubNotificationPublisher : IObjectEventSink, IAsyncDispos
             {
                 PublisherLog.StoppedWithPending(_logger, _queue.Reader.Count);
             }
+            catch (OperationCanceledException)
+            {
+                // stopping
+            }
 
             await _stopping.CancelAsync();
             try
@@ -122,14 +126,23 @@ public sealed class PubSubNotificationPublisher : IObjectEventSink, IAsyncDispos
             }
 
             var change = item.Change!;
-            var messages = NotificationMessageBuilder.Build(change, config =>
+            try
             {
+                var messages = NotificationMessageBuilder.Build(change, config =>
+                {
+                    Interlocked.Increment(ref _dropped);
+                    PublisherLog.BadTopic(_logger, change.Bucket, config.Id, config.Topic);
+                });
+                foreach (var message in messages)
+                {
+                    await PublishWithRetryAsync(change, message, token);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad event must not stop the queue (FlushAsync would hang behind it).
                 Interlocked.Increment(ref _dropped);
-                PublisherLog.BadTopic(_logger, change.Bucket, config.Id, config.Topic);
-            });
-            foreach (var message in messages)
-            {
-                await PublishWithRetryAsync(change, message, token);
+                PublisherLog.Failed(_logger, ex, change.EventType, change.Bucket, change.ObjectName);
             }
         }
     }

@@ -21,4 +21,9 @@ internal static partial class PublisherLog
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning,
         Message = "Notification publisher stopped with {Pending} event(s) still queued")]
     public static partial void StoppedWithPending(ILogger logger, int pending);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Error,
+        Message = "Dropped {EventType} notification for {Bucket}/{ObjectName}: publishing failed unexpectedly")]
+    public static partial void Failed(ILogger logger, Exception exception, string eventType, string bucket,
+        string objectName);
 }

@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Routing;
+using EccoStudio.Api.Writes;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Writes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EccoStudio.Api.Bridge;
+
+/// <summary>
+/// <c>POST /api/pubsub/gcs-events</c>: Pub/Sub push deliveries of GCS notifications for <c>history/</c> and
+/// <c>snapshots/</c> objects (spec §6). Order: verify the OIDC token (401) → parse the envelope (400, so Pub/Sub
+/// retries and dead-letters) → ignore foreign buckets/paths/events (204 + log) → skip changes already reflected
+/// (200) → start ReconcileEntityOrchestrator under an id derived from object name + generation (202; a duplicate
+/// delivery finds the instance and answers 200).
+/// </summary>
+public sealed partial class PubSubBridgeHandler(
+    StorageContext storage,
+    IEntityWorkScheduler scheduler,
+    IPushTokenVerifier verifier,
+    IOptions<PubSubBridgeOptions> bridgeOptions,
+    IOptions<EccoApiOptions> apiOptions,
+    ILogger<PubSubBridgeHandler> logger)
+{
+    public async Task<IResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (bridgeOptions.Value.VerifyToken)
+        {
+            await verifier.VerifyAsync(request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, cancellationToken);
+        }
+
+        var body = await RequestBodies.ReadAsync(request, apiOptions.Value.MaxBodyBytes, cancellationToken);
+        var notification = GcsNotification.Parse(body);
+        var (outcome, instanceId) = await HandleAsync(notification, client, cancellationToken);
+        var json = new JsonObject { ["outcome"] = outcome.ToString(), ["instanceId"] = instanceId };
+        return outcome switch
+        {
+            BridgeOutcome.Started => ApiResults.Json(StatusCodes.Status202Accepted, json),
+            BridgeOutcome.Ignored => ApiResults.Status(StatusCodes.Status204NoContent),
+            _ => ApiResults.Json(StatusCodes.Status200OK, json),
+        };
+    }
+
+    public async Task<(BridgeOutcome Outcome, string? InstanceId)> HandleAsync(GcsNotification notification, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (notification.EventType != GcsNotification.FinalizeEvent)
+        {
+            LogIgnored(logger, notification.MessageId, notification.ObjectName, "event type " + notification.EventType);
+            return (BridgeOutcome.Ignored, null);
+        }
+
+        var parsed = ObjectNameParser.TryParse(notification.ObjectName);
+        if (parsed?.Target is not { } target || parsed.Category is not (ObjectCategory.History or ObjectCategory.Snapshot))
+        {
+            LogIgnored(logger, notification.MessageId, notification.ObjectName, "not a history or snapshot object of the layout");
+            return (BridgeOutcome.Ignored, null);
+        }
+
+        if (!apiOptions.Value.Serves(target.Env) || storage.Bucket(target.Env) != notification.Bucket)
+        {
+            LogIgnored(logger, notification.MessageId, notification.ObjectName, $"bucket {notification.Bucket} / env {target.Env} is not served here");
+            return (BridgeOutcome.Ignored, null);
+        }
+
+        if (await IsReflectedAsync(parsed, target, notification, cancellationToken))
+        {
+            LogReflected(logger, notification.ObjectName);
+            return (BridgeOutcome.AlreadyReflected, null);
+        }
+
+        var instanceId = ReconcileInstanceIds.For(target, notification.ObjectName, notification.Generation);
+        var started = await scheduler.StartReconcileAsync(client, instanceId, target, "gcs:" + notification.ObjectName, cancellationToken);
+        LogReconcile(logger, notification.MessageId, notification.ObjectName, instanceId, started);
+        return (started ? BridgeOutcome.Started : BridgeOutcome.Duplicate, instanceId);
+    }
+
+    /// <summary>
+    /// Our own objects that are already reflected need no reconcile: a history object whose ULID is the snapshot's
+    /// last applied change, or a snapshot that carries the last-applied marker only this system writes and still is
+    /// the live generation. Anything else (foreign uploads, late or out-of-order history) is reconciled.
+    /// </summary>
+    private async Task<bool> IsReflectedAsync(ParsedObjectName parsed, EntityTarget target, GcsNotification notification, CancellationToken cancellationToken)
+    {
+        if (parsed.Category == ObjectCategory.Snapshot)
+        {
+            if (!notification.ObjectMetadata.ContainsKey(StorageContext.LastAppliedMetadataKey))
+            {
+                var info = await storage.Store.GetInfoAsync(notification.Bucket, notification.ObjectName, cancellationToken);
+                return info is not null && info.Metadata.ContainsKey(StorageContext.LastAppliedMetadataKey)
+                    && (notification.Generation is null || info.Generation == notification.Generation);
+            }
+
+            return true;
+        }
+
+        var snapshot = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken);
+        return snapshot?.LastApplied is { } last && last.Ulid == parsed.HistoryUlid;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bridge: message {MessageId} for {ObjectName} ignored ({Reason})")]
+    private static partial void LogIgnored(ILogger logger, string messageId, string objectName, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bridge: {ObjectName} is already reflected")]
+    private static partial void LogReflected(ILogger logger, string objectName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bridge: message {MessageId} for {ObjectName} → reconcile {InstanceId} (new start: {Started})")]
+    private static partial void LogReconcile(ILogger logger, string messageId, string objectName, string instanceId, bool started);
+}

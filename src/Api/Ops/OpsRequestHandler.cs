@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DurableTask.Core.History;
+using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Instances;
+using EccoStudio.Api.Problems;
+using EccoStudio.Api.Routing;
+using EccoStudio.Storage.Envelope;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EccoStudio.Api.Ops;
+
+/// <summary>
+/// The Durable Functions HTTP management API over <see cref="DurableTaskClient"/> (the local host serves it; in Azure
+/// the Durable extension does): status (202 + Location/Retry-After while running, 200 when done), query with
+/// filters and <c>x-ms-continuation-token</c> paging, terminate/suspend/resume/restart/raiseEvent, purge one or many.
+/// </summary>
+public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, ILogger<OpsRequestHandler> logger)
+{
+    public const string ContinuationHeader = "x-ms-continuation-token";
+
+    public async Task<IResult> GetStatusAsync(HttpRequest request, string instanceId, DurableTaskClient client, IStatusLinks links, CancellationToken cancellationToken)
+    {
+        var showInput = Flag(request, "showInput", true);
+        var showHistory = Flag(request, "showHistory", false);
+        var showHistoryOutput = Flag(request, "showHistoryOutput", false);
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken)
+            ?? throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}'.");
+        IReadOnlyList<HistoryEvent>? history = null;
+        if (showHistory)
+        {
+            history = await TryHistoryAsync(client, instanceId, cancellationToken);
+        }
+
+        var body = InstanceJson.Status(metadata, showInput, history, showHistoryOutput);
+        if (metadata.RuntimeStatus is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended)
+        {
+            return ApiResults.Json(StatusCodes.Status202Accepted, body,
+                ("Location", links.Create(instanceId).StatusQueryGetUri), ("Retry-After", "1"));
+        }
+
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Failed && Flag(request, "returnInternalServerErrorOnFailure", false))
+        {
+            return ApiResults.Json(StatusCodes.Status500InternalServerError, body);
+        }
+
+        return ApiResults.Json(StatusCodes.Status200OK, body);
+    }
+
+    public static async Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var top = Int(request, "top") ?? 100;
+        if (top < 1 || top > 1000)
+        {
+            throw ApiProblemException.BadRequest("invalid-top", "top must be 1..1000.");
+        }
+
+        var showInput = Flag(request, "showInput", false);
+        var query = new OrchestrationQuery
+        {
+            CreatedFrom = Time(request, "createdTimeFrom"),
+            CreatedTo = Time(request, "createdTimeTo"),
+            Statuses = Statuses(request),
+            InstanceIdPrefix = Text(request, "instanceIdPrefix"),
+            PageSize = top,
+            FetchInputsAndOutputs = true,
+        };
+        var token = request.Headers[ContinuationHeader].ToString();
+        var pages = client.GetAllInstancesAsync(query).AsPages(string.IsNullOrEmpty(token) ? null : token, top);
+        var items = new JsonArray();
+        string? next = null;
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            foreach (var metadata in page.Values)
+            {
+                items.Add(InstanceJson.Status(metadata, showInput, null, false));
+            }
+
+            next = page.ContinuationToken;
+            break;
+        }
+
+        return string.IsNullOrEmpty(next)
+            ? ApiResults.Json(StatusCodes.Status200OK, items)
+            : ApiResults.Json(StatusCodes.Status200OK, items, (ContinuationHeader, next));
+    }
+
+    public async Task<IResult> TerminateAsync(HttpRequest request, string instanceId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await RequireActiveAsync(client, instanceId, cancellationToken);
+        await client.TerminateInstanceAsync(instanceId, Text(request, "reason"), cancellationToken);
+        LogOperation(logger, "terminate", instanceId);
+        return ApiResults.Status(StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> SuspendAsync(HttpRequest request, string instanceId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await RequireActiveAsync(client, instanceId, cancellationToken);
+        await client.SuspendInstanceAsync(instanceId, Text(request, "reason"), cancellationToken);
+        LogOperation(logger, "suspend", instanceId);
+        return ApiResults.Status(StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> ResumeAsync(HttpRequest request, string instanceId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await RequireActiveAsync(client, instanceId, cancellationToken);
+        await client.ResumeInstanceAsync(instanceId, Text(request, "reason"), cancellationToken);
+        LogOperation(logger, "resume", instanceId);
+        return ApiResults.Status(StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> RestartAsync(HttpRequest request, string instanceId, DurableTaskClient client, IStatusLinks links, CancellationToken cancellationToken)
+    {
+        _ = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken)
+            ?? throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}'.");
+        var newId = await client.RestartAsync(instanceId, Flag(request, "restartWithNewInstanceId", true), cancellationToken);
+        LogOperation(logger, "restart", instanceId);
+        var payload = links.Create(newId);
+        return ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri));
+    }
+
+    public async Task<IResult> RaiseEventAsync(HttpRequest request, string instanceId, string eventName, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await RequireActiveAsync(client, instanceId, cancellationToken);
+        var bytes = await RequestBodies.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        JsonElement? payload = null;
+        if (bytes.Length > 0)
+        {
+            RequestBodies.RequireMediaType(request, [RequestBodies.Json]);
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            payload = document.RootElement.Clone();
+        }
+
+        await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+        LogOperation(logger, "raiseEvent " + eventName, instanceId);
+        return ApiResults.Status(StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> PurgeAsync(string instanceId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var result = await client.PurgeInstanceAsync(instanceId, cancellationToken);
+        if (result.PurgedInstanceCount == 0)
+        {
+            throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}' to purge.");
+        }
+
+        LogOperation(logger, "purge", instanceId);
+        return ApiResults.Json(StatusCodes.Status200OK, new JsonObject { ["instancesDeleted"] = result.PurgedInstanceCount });
+    }
+
+    public async Task<IResult> PurgeManyAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var from = Time(request, "createdTimeFrom")
+            ?? throw ApiProblemException.BadRequest("missing-created-time-from", "Bulk purge needs ?createdTimeFrom=.");
+        var statuses = Statuses(request);
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, Time(request, "createdTimeTo"), statuses), cancellationToken);
+        LogOperation(logger, "purge many", result.PurgedInstanceCount.ToString(CultureInfo.InvariantCulture));
+        return result.PurgedInstanceCount == 0
+            ? throw ApiProblemException.NotFound("no-instances", "No instance matched the purge filter.")
+            : ApiResults.Json(StatusCodes.Status200OK, new JsonObject { ["instancesDeleted"] = result.PurgedInstanceCount });
+    }
+
+    private static async Task RequireActiveAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken)
+            ?? throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}'.");
+        if (metadata.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            throw new ApiProblemException(410, "instance-gone", "Gone", $"Instance '{EntityRoutes.Printable(instanceId)}' already ended ({metadata.RuntimeStatus}).");
+        }
+    }
+
+    private async Task<IReadOnlyList<HistoryEvent>?> TryHistoryAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return [.. await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken)];
+        }
+        catch (Exception e) when (e is NotSupportedException or NotImplementedException or Grpc.Core.RpcException or InvalidOperationException)
+        {
+            LogHistoryUnavailable(logger, instanceId, e.Message);
+            return [];
+        }
+    }
+
+    private static List<OrchestrationRuntimeStatus>? Statuses(HttpRequest request)
+    {
+        var values = request.Query["runtimeStatus"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var statuses = new List<OrchestrationRuntimeStatus>();
+        foreach (var value in values)
+        {
+            statuses.Add(Enum.TryParse<OrchestrationRuntimeStatus>(value, ignoreCase: true, out var status) && Enum.IsDefined(status)
+                ? status
+                : throw ApiProblemException.BadRequest("invalid-runtime-status", $"runtimeStatus '{EntityRoutes.Printable(value)}' is not one of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}."));
+        }
+
+        return statuses;
+    }
+
+    private static DateTimeOffset? Time(HttpRequest request, string name)
+    {
+        var text = Text(request, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Rfc3339.TryParseUtc(text, out var utc))
+        {
+            return utc;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var any)
+            ? any
+            : throw ApiProblemException.BadRequest("invalid-time", $"{name} '{EntityRoutes.Printable(text)}' is not a date-time.");
+    }
+
+    private static int? Int(HttpRequest request, string name)
+    {
+        var text = Text(request, name);
+        return text is null ? null
+            : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+            : throw ApiProblemException.BadRequest("invalid-number", $"{name} must be an integer.");
+    }
+
+    private static bool Flag(HttpRequest request, string name, bool fallback)
+    {
+        var text = Text(request, name);
+        return text is null ? fallback
+            : bool.TryParse(text, out var value) ? value
+            : throw ApiProblemException.BadRequest("invalid-flag", $"{name} must be true or false.");
+    }
+
+    private static string? Text(HttpRequest request, string name)
+    {
+        var values = request.Query[name];
+        return values.Count == 0 || string.IsNullOrEmpty(values[0]) ? null : values[0];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ops: {Operation} {InstanceId}")]
+    private static partial void LogOperation(ILogger logger, string operation, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "History of {InstanceId} is not available from this backend: {Reason}")]
+    private static partial void LogHistoryUnavailable(ILogger logger, string instanceId, string reason);
+}

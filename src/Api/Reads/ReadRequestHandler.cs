@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Problems;
+using EccoStudio.Api.Routing;
+using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Naming;
+using EccoStudio.Storage.Writes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EccoStudio.Api.Reads;
+
+/// <summary>
+/// Reads: the snapshot (<c>ETag</c> = its generation), the entity as of a time (<c>?asOf=</c>, a fold of history),
+/// history newest first (paged), the manifest listing (paged) and index queries (<c>?index=&amp;key=</c>).
+/// </summary>
+public sealed class ReadRequestHandler(StorageContext storage, IOptions<EccoApiOptions> options)
+{
+    public async Task<IResult> GetEntityAsync(HttpRequest request, string? env, string? entity, string? id, CancellationToken cancellationToken)
+    {
+        var target = EntityRoutes.Resolve(env, entity, id, options.Value);
+        var reader = new EntityReader(storage);
+        var asOfText = Single(request, "asOf");
+        if (asOfText is not null)
+        {
+            if (!Rfc3339.TryParseUtc(asOfText, out var asOf))
+            {
+                throw ApiProblemException.BadRequest("invalid-asof", $"asOf '{EntityRoutes.Printable(asOfText)}' is not an RFC 3339 UTC time (e.g. 2025-11-06T10:18:22Z).");
+            }
+
+            var fold = await reader.FoldAsOfAsync(target, asOf, cancellationToken);
+            return fold.Document is null
+                ? throw ApiProblemException.NotFound("not-found", $"{target} did not exist at {Rfc3339.Format(asOf)}.")
+                : ApiResults.Json(StatusCodes.Status200OK, fold.Document, ("X-Ecco-As-Of", Rfc3339.Format(asOf)));
+        }
+
+        var snapshot = await reader.GetSnapshotAsync(target, cancellationToken)
+            ?? throw ApiProblemException.NotFound("not-found", $"{target} has no snapshot.");
+        var etag = $"\"{snapshot.Generation.ToString(CultureInfo.InvariantCulture)}\"";
+        if (request.Headers.IfNoneMatch.Any(v => v == etag))
+        {
+            return ApiResults.Status(StatusCodes.Status304NotModified, ("ETag", etag));
+        }
+
+        return ApiResults.Json(StatusCodes.Status200OK, snapshot.Document, ("ETag", etag));
+    }
+
+    public async Task<IResult> GetHistoryAsync(HttpRequest request, string? env, string? entity, string? id, CancellationToken cancellationToken)
+    {
+        var target = EntityRoutes.Resolve(env, entity, id, options.Value);
+        var page = await new EntityReader(storage).ListHistoryAsync(target, PageSize(request), PageToken(request), cancellationToken);
+        var items = new JsonArray();
+        foreach (var (objectName, record) in page.Records)
+        {
+            items.Add(new JsonObject
+            {
+                ["object"] = objectName,
+                ["updated_at"] = Rfc3339.Format(record.Key.UpdatedAt),
+                ["ulid"] = record.Key.Ulid.ToString(),
+                ["change"] = record.Change switch
+                {
+                    ChangeKind.MergePatch => "merge-patch",
+                    ChangeKind.Compensation => "compensation",
+                    _ => "full",
+                },
+                ["record"] = JsonText.Clone(record.Body),
+            });
+        }
+
+        return ApiResults.Json(StatusCodes.Status200OK, new JsonObject { ["items"] = items, ["nextPageToken"] = page.NextPageToken });
+    }
+
+    public async Task<IResult> GetCollectionAsync(HttpRequest request, string? env, string? entity, CancellationToken cancellationToken)
+    {
+        var servedEnv = EntityRoutes.ResolveEnv(env, options.Value);
+        var kind = EntityRoutes.ResolveKind(entity);
+        var indexName = Single(request, "index");
+        var key = Single(request, "key");
+        if (indexName is null && key is null)
+        {
+            var (entries, next) = await new ManifestReader(storage).ListAsync(servedEnv, kind, PageSize(request), PageToken(request), cancellationToken);
+            return ApiResults.Json(StatusCodes.Status200OK, new JsonObject
+            {
+                ["items"] = new JsonArray([.. entries.Select(e => (JsonNode)JsonText.Clone(e))]),
+                ["nextPageToken"] = next,
+            });
+        }
+
+        if (indexName is null || key is null)
+        {
+            throw ApiProblemException.BadRequest("incomplete-index-query", "An index query needs both ?index= and ?key=.");
+        }
+
+        var index = storage.Indices.For(kind).FirstOrDefault(d => d.Name == indexName)
+            ?? throw ApiProblemException.NotFound("unknown-index",
+                $"{kind.Prefix} has no index '{EntityRoutes.Printable(indexName)}' (defined: {string.Join(", ", storage.Indices.For(kind).Select(d => d.Name))}).");
+        Identifiers.ValidateIndexKey(key);
+        var pointers = await new EntityReader(storage).QueryIndexAsync(servedEnv, index, key, cancellationToken);
+        return ApiResults.Json(StatusCodes.Status200OK, new JsonObject
+        {
+            ["index"] = index.Name,
+            ["key"] = key,
+            ["mode"] = index.Mode == IndexMode.Latest ? "single" : "multi",
+            ["items"] = new JsonArray([.. pointers.Select(p => (JsonNode)JsonText.Clone(p))]),
+        });
+    }
+
+    private int PageSize(HttpRequest request)
+    {
+        var text = Single(request, "pageSize");
+        if (text is null)
+        {
+            return options.Value.DefaultPageSize;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size >= 1 && size <= options.Value.MaxPageSize
+            ? size
+            : throw ApiProblemException.BadRequest("invalid-page-size", $"pageSize must be an integer 1..{options.Value.MaxPageSize}.");
+    }
+
+    private static string? PageToken(HttpRequest request)
+    {
+        var token = Single(request, "pageToken");
+        return token is null || (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var skip) && skip >= 0)
+            ? token
+            : throw ApiProblemException.BadRequest("invalid-page-token", "pageToken is not a token this API issued.");
+    }
+
+    private static string? Single(HttpRequest request, string name)
+    {
+        if (!request.Query.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        return values.Count == 1 ? values[0] : throw ApiProblemException.BadRequest("repeated-parameter", $"?{name}= may be given once.");
+    }
+}

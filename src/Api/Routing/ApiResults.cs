@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace EccoStudio.Api.Routing;
+
+/// <summary>Results written the same way by both hosts (JSON bodies with headers).</summary>
+public static class ApiResults
+{
+    public static IResult Json(int status, JsonNode? body, params (string Name, string Value)[] headers) =>
+        new JsonNodeResult(status, body, headers);
+
+    public static IResult Status(int status, params (string Name, string Value)[] headers) =>
+        new JsonNodeResult(status, null, headers);
+
+    private sealed class JsonNodeResult(int status, JsonNode? body, (string Name, string Value)[] headers) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            foreach (var (name, value) in headers)
+            {
+                response.Headers[name] = value;
+            }
+
+            if (body is not null)
+            {
+                response.ContentType = "application/json; charset=utf-8";
+                await response.WriteAsync(body.ToJsonString(), httpContext.RequestAborted);
+            }
+        }
+    }
+}

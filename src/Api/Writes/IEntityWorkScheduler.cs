@@ -1,0 +1,20 @@
+using EccoStudio.Storage.Layout;
+using Microsoft.DurableTask.Client;
+
+namespace EccoStudio.Api.Writes;
+
+/// <summary>
+/// Starts the orchestrations behind the API (write, reconcile, compaction) with explicit dedupe: a start whose
+/// instance id exists already is refused and reported as not started.
+/// </summary>
+public interface IEntityWorkScheduler
+{
+    /// <summary>Starts WriteEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
+    Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken);
+
+    /// <summary>Starts ReconcileEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
+    Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken);
+
+    /// <summary>Starts CompactManifestOrchestrator for one env + entity; false when that instance already exists.</summary>
+    Task<bool> StartCompactionAsync(DurableTaskClient client, string instanceId, string env, string entity, CancellationToken cancellationToken);
+}

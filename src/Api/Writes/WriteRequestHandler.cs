@@ -1,0 +1,91 @@
+using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Instances;
+using EccoStudio.Api.Problems;
+using EccoStudio.Api.Routing;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Writes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EccoStudio.Api.Writes;
+
+/// <summary>
+/// <c>PUT</c> (full document, <c>application/json</c>) and <c>PATCH</c> (<c>application/merge-patch+json</c>) of
+/// <c>/api/{env}/{entity}/{id}</c>: route → stamp the envelope → validate everything (id, envelope, schema, index
+/// keys) → start WriteEntityOrchestrator → 202 with <c>Location</c> and the check-status payload. Nothing is
+/// scheduled or written when validation fails. An <c>Idempotency-Key</c> maps a retried request to the same instance.
+/// </summary>
+public sealed partial class WriteRequestHandler(
+    StorageContext storage,
+    IEntityWorkScheduler scheduler,
+    IOptions<EccoApiOptions> options,
+    TimeProvider time,
+    ILogger<WriteRequestHandler> logger)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string AuthorHeader = "x-ecco-author";
+
+    public async Task<IResult> HandleAsync(HttpRequest request, string? env, string? entity, string? id, ChangeKind change,
+        DurableTaskClient client, IStatusLinks links, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var target = EntityRoutes.Resolve(env, entity, id, settings);
+        var key = IdempotencyKey(request);
+        var author = Author(request, settings);
+        var mediaTypes = change == ChangeKind.MergePatch ? new[] { RequestBodies.MergePatch } : [RequestBodies.Json];
+        var body = await RequestBodies.ReadObjectAsync(request, settings.MaxBodyBytes, mediaTypes, cancellationToken);
+
+        var instanceId = WriteInstanceIds.For(target, key);
+        if (key is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
+        {
+            LogReplayed(logger, instanceId);
+            return Accepted(links.Create(instanceId));
+        }
+
+        var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken);
+        EnvelopeStamper.Stamp(target, body, change, current?.Document, time.GetUtcNow());
+        await new ChangeValidator(storage).PrepareAsync(target, body, Ulid.NewUlid(), change, cancellationToken);
+
+        var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key), cancellationToken);
+        LogAccepted(logger, target.ToString(), change, instanceId, started);
+        return Accepted(links.Create(instanceId));
+    }
+
+    public static IResult Accepted(CheckStatusPayload payload) =>
+        ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri));
+
+    private static string? IdempotencyKey(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
+        {
+            return null;
+        }
+
+        var key = values.Count == 1 ? values[0] : null;
+        return WriteInstanceIds.IsValidIdempotencyKey(key)
+            ? key
+            : throw ApiProblemException.BadRequest("invalid-idempotency-key",
+                $"{IdempotencyKeyHeader} must be one value of 1..{WriteInstanceIds.MaxIdempotencyKeyLength} visible ASCII characters.");
+    }
+
+    private static string Author(HttpRequest request, EccoApiOptions settings)
+    {
+        var value = request.Headers[AuthorHeader].ToString();
+        if (string.IsNullOrEmpty(value))
+        {
+            return settings.DefaultAuthor;
+        }
+
+        return value.Length <= 128 && value.All(c => c is >= ' ' and <= '~')
+            ? value
+            : throw ApiProblemException.BadRequest("invalid-author", $"{AuthorHeader} must be 1..128 printable ASCII characters.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Write {Target} ({Change}) accepted as {InstanceId} (new start: {Started})")]
+    private static partial void LogAccepted(ILogger logger, string target, ChangeKind change, string instanceId, bool started);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay: {InstanceId} already exists")]
+    private static partial void LogReplayed(ILogger logger, string instanceId);
+}

@@ -8,7 +8,7 @@ using EccoStudio.Storage.Store;
 namespace EccoStudio.Storage.Writes;
 
 /// <summary>
-/// Step 4 (§5): apply an <see cref="IndexPlan"/>. Adds are create-only (412 → compare, replace on the read
+/// Step 4 (§5): apply an <see cref="IndexPlan"/>, adds before removes. Adds are create-only (412 → compare, replace on the read
 /// generation); removes are preconditioned deletes of the generation read, and only of a pointer to this id.
 /// Latest-mode pointers are replaced only by an entity at least as late by the index's <c>latest</c> pointers.
 /// After writing, the snapshot generation is re-checked: if another writer moved it meanwhile, the plan is recomputed
@@ -58,23 +58,8 @@ public sealed class IndexWriter(StorageContext context)
     {
         var bucket = context.Bucket(target.Env);
         var count = 0;
-        foreach (var pointer in plan.Remove)
-        {
-            var existing = await context.Store.GetAsync(bucket, pointer.ObjectName, null, cancellationToken);
-            if (existing is not null && EnvelopeReader.TryGetString(JsonText.ParseObject(existing.Content.Span), "id") == target.Id)
-            {
-                try
-                {
-                    await context.Store.DeleteAsync(bucket, pointer.ObjectName, existing.Generation, cancellationToken);
-                    count++;
-                }
-                catch (PreconditionFailedException)
-                {
-                    // Replaced meanwhile by another writer: that pointer is theirs now.
-                }
-            }
-        }
-
+        // Adds first, removes after: a failure part-way leaves the old pointers in place (nothing for a compensation
+        // to re-create), and readers never miss the entity while its keys move.
         foreach (var pointer in plan.Add)
         {
             var bytes = JsonText.ToBytes(pointer.Body);
@@ -84,7 +69,8 @@ public sealed class IndexWriter(StorageContext context)
                 if (existing is not null)
                 {
                     var old = JsonText.ParseObject(existing.Content.Span);
-                    if (existing.Content.Span.SequenceEqual(bytes) || (pointer.Index.Mode == IndexMode.Latest && IsLater(pointer.Index, old, pointer.Body)))
+                    if (existing.Content.Span.SequenceEqual(bytes) || SameExceptUpdatedAt(old, pointer.Body)
+                        || (pointer.Index.Mode == IndexMode.Latest && IsLater(pointer.Index, old, pointer.Body)))
                     {
                         break;
                     }
@@ -102,7 +88,37 @@ public sealed class IndexWriter(StorageContext context)
             }
         }
 
+        foreach (var pointer in plan.Remove)
+        {
+            var existing = await context.Store.GetAsync(bucket, pointer.ObjectName, null, cancellationToken);
+            if (existing is not null && EnvelopeReader.TryGetString(JsonText.ParseObject(existing.Content.Span), "id") == target.Id)
+            {
+                try
+                {
+                    await context.Store.DeleteAsync(bucket, pointer.ObjectName, existing.Generation, cancellationToken);
+                    count++;
+                }
+                catch (PreconditionFailedException)
+                {
+                    // Replaced meanwhile by another writer: that pointer is theirs now.
+                }
+            }
+        }
+
         return count;
+    }
+
+    /// <summary>
+    /// Same id, ptr and display fields: the pointer is current (its updated_at is when it was last written, see the
+    /// planner), so it is not rewritten. This keeps retries and compensations from touching pointers that are right.
+    /// </summary>
+    private static bool SameExceptUpdatedAt(JsonObject existing, JsonObject candidate)
+    {
+        var x = JsonText.Clone(existing);
+        var y = JsonText.Clone(candidate);
+        x.Remove("updated_at");
+        y.Remove("updated_at");
+        return JsonNode.DeepEquals(x, y);
     }
 
     /// <summary>True when <paramref name="existing"/> points to a different entity that is strictly later.</summary>

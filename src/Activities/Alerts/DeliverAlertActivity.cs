@@ -1,0 +1,187 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using EccoStudio.Activities.Rules;
+using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace EccoStudio.Activities.Alerts;
+
+/// <summary>Input: the alert, the env whose <c>logs/</c> hold the delivery record, the owner (orchestration instance) and the time to stamp.</summary>
+public sealed record DeliverAlertInput(string Env, AlertMessage Alert, string Owner, DateTimeOffset At);
+
+/// <summary>The record's final or current state, the POSTs made by this run, and the last error.</summary>
+public sealed record DeliverAlertOutput(string DedupeKey, string State, int PostsThisRun, string? LastError);
+
+/// <summary>
+/// Step 5b: POST the alert to its webhook AT MOST ONCE per dedupe key. The delivery record
+/// <c>env/{env}/logs/alerts/{dedupeKey}.json</c> is created create-only ("claimed", with the owner) before anything is
+/// posted, and moved by CAS: "posting" before each POST, then "delivered" (2xx), "retryable" (the POST definitely did
+/// not deliver: connection refused, 408/429/5xx), "rejected" (other 4xx) or "unknown" (timeout: the receiver may have
+/// it). A run that finds "posting" (a crash between POST and record) marks it "unknown" and does not post: a lost
+/// alert is preferred to a duplicate, and both "unknown" and exhausted retries are visible to ops in the record. Only
+/// the owner posts; a record owned by another instance (same rule version on the same snapshot version) is left to it.
+/// Transient failures are retried in the run (<see cref="AlertDeliveryOptions.MaxPostAttempts"/>), then the run throws
+/// <see cref="AlertDeliveryException"/> so the orchestrator's retry policy runs it again.
+/// </summary>
+public sealed partial class DeliverAlertActivity(
+    StorageContext storage,
+    IHttpClientFactory httpClients,
+    AlertDeliveryOptions options,
+    ILogger<DeliverAlertActivity> logger) : TaskActivity<DeliverAlertInput, DeliverAlertOutput>
+{
+    public override async Task<DeliverAlertOutput> RunAsync(TaskActivityContext context, DeliverAlertInput input)
+    {
+        var alert = input.Alert;
+        var bucket = storage.Bucket(input.Env);
+        var name = ObjectPaths.Log(input.Env, $"alerts/{alert.DedupeKey}.json");
+        var (record, generation) = await ClaimAsync(bucket, name, input);
+        var state = EnvelopeReader.TryGetString(record, "state");
+        var owner = EnvelopeReader.TryGetString(record, "owner");
+        if (state is AlertDeliveryState.Delivered or AlertDeliveryState.Rejected or AlertDeliveryState.Unknown || owner != input.Owner)
+        {
+            return new DeliverAlertOutput(alert.DedupeKey, state ?? AlertDeliveryState.Unknown, 0, EnvelopeReader.TryGetString(record, "last_error"));
+        }
+
+        if (state == AlertDeliveryState.Posting)
+        {
+            await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Unknown, input.At, "a previous attempt stopped while posting");
+            LogUnknown(logger, alert.DedupeKey);
+            return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Unknown, 0, "a previous attempt stopped while posting");
+        }
+
+        var client = httpClients.CreateClient(AlertDeliveryOptions.HttpClientName);
+        string? lastError = null;
+        for (var attempt = 1; attempt <= Math.Max(1, options.MaxPostAttempts); attempt++)
+        {
+            if (attempt > 1)
+            {
+                await Task.Delay(options.RetryDelay * Math.Pow(2, attempt - 2));
+            }
+
+            generation = await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Posting, input.At, lastError, countAttempt: true);
+            var (outcome, error) = await PostAsync(client, alert);
+            lastError = error;
+            var next = outcome switch
+            {
+                PostOutcome.Delivered => AlertDeliveryState.Delivered,
+                PostOutcome.NotDelivered => AlertDeliveryState.Retryable,
+                PostOutcome.Rejected => AlertDeliveryState.Rejected,
+                _ => AlertDeliveryState.Unknown,
+            };
+            generation = await UpdateAsync(bucket, name, record, generation, next, input.At, error);
+            if (next != AlertDeliveryState.Retryable)
+            {
+                LogOutcome(logger, alert.DedupeKey, alert.Url, next);
+                return new DeliverAlertOutput(alert.DedupeKey, next, attempt, error);
+            }
+        }
+
+        throw new AlertDeliveryException(alert.DedupeKey, $"not delivered to {alert.Url} after {options.MaxPostAttempts} attempts: {lastError}");
+    }
+
+    private async Task<(JsonObject Record, long Generation)> ClaimAsync(string bucket, string name, DeliverAlertInput input)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await storage.Store.GetAsync(bucket, name);
+            if (existing is not null)
+            {
+                return (JsonText.ParseObject(existing.Content.Span), existing.Generation);
+            }
+
+            var record = new JsonObject
+            {
+                ["dedupe_key"] = input.Alert.DedupeKey,
+                ["rule_id"] = input.Alert.RuleId,
+                ["entity_id"] = input.Alert.EntityId,
+                ["url"] = input.Alert.Url,
+                ["owner"] = input.Owner,
+                ["state"] = AlertDeliveryState.Claimed,
+                ["attempts"] = 0,
+                ["last_error"] = null,
+                ["updated_at"] = Rfc3339.Format(input.At),
+            };
+            try
+            {
+                var info = await storage.Store.PutAsync(bucket, name, JsonText.ToBytes(record), PutOptions.CreateOnly);
+                return (record, info.Generation);
+            }
+            catch (PreconditionFailedException) when (attempt < 3)
+            {
+                // Created meanwhile (by a crashed attempt or another owner): read what is there.
+            }
+        }
+    }
+
+    private async Task<long> UpdateAsync(string bucket, string name, JsonObject record, long generation, string state, DateTimeOffset at, string? error,
+        bool countAttempt = false)
+    {
+        record["state"] = state;
+        record["last_error"] = error;
+        record["updated_at"] = Rfc3339.Format(at);
+        if (countAttempt)
+        {
+            record["attempts"] = (record["attempts"]?.GetValue<int>() ?? 0) + 1;
+        }
+
+        // CAS: a concurrent run of the same owner loses here instead of posting twice.
+        var info = await storage.Store.PutAsync(bucket, name, JsonText.ToBytes(record), PutOptions.Replacing(generation));
+        return info.Generation;
+    }
+
+    private async Task<(PostOutcome Outcome, string? Error)> PostAsync(HttpClient client, AlertMessage alert)
+    {
+        using var timeout = new CancellationTokenSource(options.RequestTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(alert.Url))
+        {
+            Content = new StringContent(alert.Payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", alert.DedupeKey);
+        try
+        {
+            using var response = await client.SendAsync(request, timeout.Token);
+            var code = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return (PostOutcome.Delivered, null);
+            }
+
+            var error = $"HTTP {code}";
+            return code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+                ? (PostOutcome.NotDelivered, error)
+                : (PostOutcome.Rejected, error);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            return (PostOutcome.NotDelivered, e.Message);
+        }
+        catch (HttpRequestException e)
+        {
+            return (PostOutcome.Ambiguous, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return (PostOutcome.Ambiguous, $"no answer within {options.RequestTimeout}");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {DedupeKey} to {Url}: {State}")]
+    private static partial void LogOutcome(ILogger logger, string dedupeKey, string url, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {DedupeKey}: a previous attempt stopped while posting; marked unknown, not re-posted (at most once)")]
+    private static partial void LogUnknown(ILogger logger, string dedupeKey);
+
+    private enum PostOutcome
+    {
+        Delivered,
+        NotDelivered,
+        Rejected,
+        Ambiguous,
+    }
+}

@@ -1,0 +1,19 @@
+using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Writes;
+using Microsoft.DurableTask;
+
+namespace EccoStudio.Activities.Manifests;
+
+/// <summary>Input: the snapshot the entry describes.</summary>
+public sealed record UpsertManifestEntryInput(EntityRef Entity, string Snapshot);
+
+/// <summary>
+/// Step 3: the entity's own manifest entry object (<see cref="ManifestWriter"/>: CAS, an entry with a newer
+/// updated_at is left alone, identical bytes are not rewritten). Idempotent. Returns true when it wrote.
+/// </summary>
+public sealed class UpsertManifestEntryActivity(StorageContext storage) : TaskActivity<UpsertManifestEntryInput, bool>
+{
+    public override Task<bool> RunAsync(TaskActivityContext context, UpsertManifestEntryInput input) =>
+        new ManifestWriter(storage).UpsertEntryAsync(input.Entity.ToTarget(), JsonText.ParseObject(input.Snapshot));
+}

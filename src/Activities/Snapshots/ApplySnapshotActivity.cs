@@ -1,0 +1,52 @@
+using EccoStudio.Activities.Common;
+using EccoStudio.Activities.History;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Writes;
+using Microsoft.DurableTask;
+
+namespace EccoStudio.Activities.Snapshots;
+
+/// <summary>Input: the appended change.</summary>
+public sealed record ApplySnapshotInput(EntityRef Entity, PreparedChangeOutput Change);
+
+/// <summary>
+/// The snapshot before and after this change (compact JSON), the generation written, whether the snapshot is now
+/// this change's (<see cref="Ours"/>: its last-applied key is the change's), and the last-applied key of
+/// <see cref="Before"/> (what a compensation restores).
+/// </summary>
+public sealed record SnapshotStepOutput(string? Before, string? BeforeKey, string After, long Generation, bool Changed, bool Ours, int CasAttempts);
+
+/// <summary>
+/// Step 2: fold the change into the snapshot (CAS loop in <see cref="SnapshotWriter"/>). Idempotent under retry: when
+/// an earlier attempt already applied it (the snapshot's <c>ecco-last-applied</c> is this change), nothing is written
+/// and <see cref="SnapshotStepOutput.Before"/> is recomputed from history (the fold of the records before this one),
+/// so later steps (indices, compensation) see the same before-state as on the first attempt.
+/// </summary>
+public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity<ApplySnapshotInput, SnapshotStepOutput>
+{
+    public override async Task<SnapshotStepOutput> RunAsync(TaskActivityContext context, ApplySnapshotInput input)
+    {
+        var target = input.Entity.ToTarget();
+        var record = AppendHistoryActivity.ToRecord(input.Change);
+        var result = await new SnapshotWriter(storage).ApplyAsync(target, record);
+        if (result.Changed)
+        {
+            return new SnapshotStepOutput(WireJson.Text(result.Before), WireJson.Key(result.BeforeLastApplied), WireJson.Text(result.After)!, result.Generation, true,
+                true, result.Attempts);
+        }
+
+        var current = await new EntityReader(storage).GetSnapshotAsync(target);
+        if (current?.LastApplied == record.Key)
+        {
+            // Applied by an earlier attempt of this activity: the before-state is the fold of what precedes this change.
+            var history = await new EntityReader(storage).ReadAllHistoryAsync(target);
+            var before = HistoryFold.Fold(history.Where(r => r.Change == ChangeKind.Compensation || r.Key < record.Key));
+            return new SnapshotStepOutput(WireJson.Text(before.Document), WireJson.Key(before.LastApplied), WireJson.Text(current.Document)!, current.Generation, false,
+                true, result.Attempts);
+        }
+
+        // A newer change is already in the snapshot: this one is in history but changes nothing visible.
+        return new SnapshotStepOutput(WireJson.Text(result.Before), WireJson.Key(current?.LastApplied), WireJson.Text(result.After)!, result.Generation, false, false,
+            result.Attempts);
+    }
+}

@@ -1,0 +1,26 @@
+using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Writes;
+using Microsoft.DurableTask;
+
+namespace EccoStudio.Activities.Snapshots;
+
+/// <summary>Input: the entity to rebuild.</summary>
+public sealed record RebuildSnapshotInput(EntityRef Entity);
+
+/// <summary>Before/after (null when there is no history), generation, and whether anything was written.</summary>
+public sealed record RebuildSnapshotOutput(string? Before, string? After, long Generation, bool Changed);
+
+/// <summary>
+/// Reconcile: the snapshot rebuilt from all history, ordered by (updated_at, ULID), compensated records skipped
+/// (<see cref="SnapshotWriter.RebuildAsync"/>, CAS on the generation read). A no-op when already current.
+/// </summary>
+public sealed class RebuildSnapshotActivity(StorageContext storage) : TaskActivity<RebuildSnapshotInput, RebuildSnapshotOutput>
+{
+    public override async Task<RebuildSnapshotOutput> RunAsync(TaskActivityContext context, RebuildSnapshotInput input)
+    {
+        var result = await new SnapshotWriter(storage).RebuildAsync(input.Entity.ToTarget());
+        return result is null
+            ? new RebuildSnapshotOutput(null, null, 0, false)
+            : new RebuildSnapshotOutput(WireJson.Text(result.Before), WireJson.Text(result.After), result.Generation, result.Changed);
+    }
+}

@@ -1,0 +1,50 @@
+using EccoStudio.Activities.Alerts;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Store;
+
+namespace EccoStudio.Activities;
+
+/// <summary>Settings of the durable write path (storage, schemas, retries, batch, alerts). Bindable from configuration.</summary>
+public sealed class WritePathOptions
+{
+    public const string SectionName = "WritePath";
+
+    /// <summary>Bucket layout.</summary>
+    public StorageLayoutOptions Layout { get; set; } = new();
+
+    /// <summary>Object store tuning (retries inside one storage call, gzip threshold).</summary>
+    public ObjectStoreOptions Store { get; set; } = new();
+
+    /// <summary>GCS emulator endpoint (e.g. http://127.0.0.1:4443/); null = production or STORAGE_EMULATOR_HOST.</summary>
+    public Uri? EmulatorEndpoint { get; set; }
+
+    /// <summary>Folder with <c>{entity}/v*.schema.json</c>; null = the schemas published in the bucket.</summary>
+    public string? SchemasFolder { get; set; }
+
+    /// <summary>Index definitions file; null = <c>schemas/indices.json</c> found above the app folder.</summary>
+    public string? IndicesFile { get; set; }
+
+    /// <summary>Retry policy of every write step.</summary>
+    public StepRetryOptions Retry { get; set; } = new();
+
+    /// <summary>Most sub-orchestrations a batch runs at once.</summary>
+    public int BatchParallelism { get; set; } = 16;
+
+    /// <summary>Entries per manifest shard.</summary>
+    public int ManifestShardSize { get; set; } = 1000;
+
+    /// <summary>Webhook delivery.</summary>
+    public AlertDeliveryOptions Alerts { get; set; } = new();
+}
+
+/// <summary>Per-activity retry: bounded attempts, exponential backoff; only transient failures are retried.</summary>
+public sealed class StepRetryOptions
+{
+    public int MaxAttempts { get; set; } = 5;
+
+    public TimeSpan FirstRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public double BackoffCoefficient { get; set; } = 2.0;
+
+    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

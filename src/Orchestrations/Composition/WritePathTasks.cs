@@ -1,0 +1,65 @@
+using EccoStudio.Activities.Alerts;
+using EccoStudio.Activities.History;
+using EccoStudio.Activities.Indices;
+using EccoStudio.Activities.Manifests;
+using EccoStudio.Activities.Ops;
+using EccoStudio.Activities.Rules;
+using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Batches;
+using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Reconcile;
+using EccoStudio.Orchestrations.Writes;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EccoStudio.Orchestrations.Composition;
+
+/// <summary>Wraps an activity as it is registered (tests inject crashes this way); returns the activity to run.</summary>
+public delegate ITaskActivity ActivityDecorator(string name, ITaskActivity activity, IServiceProvider services);
+
+/// <summary>
+/// Every orchestrator and activity of the write path, registered by class name (the Functions app wraps the same
+/// classes under the same names). Use as the engine's registry callback: <c>WritePathTasks.Register</c>.
+/// </summary>
+public static class WritePathTasks
+{
+    /// <summary>The activity types, by registration name.</summary>
+    public static IReadOnlyList<Type> ActivityTypes { get; } =
+    [
+        typeof(ValidateChangeActivity), typeof(AppendHistoryActivity), typeof(AppendCompensationActivity),
+        typeof(ApplySnapshotActivity), typeof(RestoreSnapshotActivity), typeof(RebuildSnapshotActivity),
+        typeof(UpsertManifestEntryActivity), typeof(RestoreManifestEntryActivity),
+        typeof(BeginCompactionActivity), typeof(WriteManifestShardActivity), typeof(FinishCompactionActivity),
+        typeof(SyncIndicesActivity), typeof(RepairIndicesActivity),
+        typeof(EvaluateRulesActivity), typeof(DeliverAlertActivity), typeof(RecordOpsEventActivity),
+    ];
+
+    /// <summary>The orchestrator types.</summary>
+    public static IReadOnlyList<Type> OrchestratorTypes { get; } =
+    [
+        typeof(WriteEntityOrchestrator), typeof(ReconcileEntityOrchestrator), typeof(CompactManifestOrchestrator), typeof(BatchWriteOrchestrator),
+    ];
+
+    public static void Register(DurableTaskRegistry registry) => Register(registry, null);
+
+    public static void Register(DurableTaskRegistry registry, ActivityDecorator? decorate)
+    {
+        foreach (var type in OrchestratorTypes)
+        {
+            registry.AddOrchestrator(type);
+        }
+
+        foreach (var type in ActivityTypes)
+        {
+            if (decorate is null)
+            {
+                registry.AddActivity(type);
+            }
+            else
+            {
+                var name = type.Name;
+                registry.AddActivity(name, sp => decorate(name, (ITaskActivity)ActivatorUtilities.CreateInstance(sp, type), sp));
+            }
+        }
+    }
+}

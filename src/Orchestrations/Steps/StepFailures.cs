@@ -1,0 +1,59 @@
+using EccoStudio.Activities.Alerts;
+using EccoStudio.Storage;
+using EccoStudio.Storage.Rules;
+using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
+using Microsoft.DurableTask;
+
+namespace EccoStudio.Orchestrations.Steps;
+
+/// <summary>
+/// Which activity failures are worth retrying. Not transient (fail at once): input errors (<see cref="StorageModelException"/>
+/// and its kin: envelope, schema, id, unknown entity/version), <see cref="WriteConflictException"/> (a history object
+/// with other content), a 412 that escaped a CAS loop (<see cref="PreconditionFailedException"/>), rule format errors and
+/// argument/format/JSON errors. Everything else (GCS 408/429/5xx after the store's own retries, I/O, HTTP, timeouts,
+/// a worker that died) is transient. <see cref="AlertDeliveryException"/> is transient by design.
+/// </summary>
+public static class StepFailures
+{
+    private static readonly string[] NonTransientTypes =
+    [
+        typeof(WriteConflictException).FullName!,
+        typeof(PreconditionFailedException).FullName!,
+        typeof(RuleFormatException).FullName!,
+        typeof(ArgumentException).FullName!,
+        typeof(ArgumentNullException).FullName!,
+        typeof(ArgumentOutOfRangeException).FullName!,
+        typeof(FormatException).FullName!,
+        typeof(System.Text.Json.JsonException).FullName!,
+        typeof(KeyNotFoundException).FullName!,
+    ];
+
+    public static bool IsTransient(TaskFailureDetails failure)
+    {
+        for (var f = failure; f is not null; f = f.InnerFailure)
+        {
+            if (NonTransientTypes.Contains(f.ErrorType, StringComparer.Ordinal) || f.IsCausedBy<StorageModelException>())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One line for status and reasons: <c>Type: message</c> (innermost cause last).</summary>
+    public static string Describe(TaskFailureDetails? failure)
+    {
+        if (failure is null)
+        {
+            return "unknown failure";
+        }
+
+        var text = $"{failure.ErrorType}: {failure.ErrorMessage}";
+        return failure.InnerFailure is null ? text : text + " <- " + Describe(failure.InnerFailure);
+    }
+
+    /// <summary>The failure of a failed activity/sub-orchestration call.</summary>
+    public static string Describe(TaskFailedException e) => Describe(e.FailureDetails);
+}

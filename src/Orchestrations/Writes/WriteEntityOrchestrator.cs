@@ -1,0 +1,233 @@
+using EccoStudio.Activities;
+using EccoStudio.Activities.Alerts;
+using EccoStudio.Activities.Common;
+using EccoStudio.Activities.History;
+using EccoStudio.Activities.Indices;
+using EccoStudio.Activities.Manifests;
+using EccoStudio.Activities.Ops;
+using EccoStudio.Activities.Rules;
+using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Steps;
+using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace EccoStudio.Orchestrations.Writes;
+
+/// <summary>
+/// Input of a write: target (env, entity envelope name, id), the document (full) or RFC 7396 merge patch as JSON text,
+/// and who wrote it (kept in the result and the logs; the stored bytes stay exactly the document).
+/// </summary>
+public sealed record WriteEntityInput(string Env, string Entity, string Id, string Document, ChangeKind Change = ChangeKind.Full, string? WrittenBy = null);
+
+/// <summary>What a completed write did: its history object, per-step attempts, alerts, and ops records for non-fatal failures.</summary>
+public sealed record WriteEntityResult(
+    string HistoryObject,
+    bool HistoryCreated,
+    bool SnapshotChanged,
+    int IndexWrites,
+    IReadOnlyDictionary<string, int> Attempts,
+    IReadOnlyList<DeliverAlertOutput> Alerts,
+    IReadOnlyList<string> OpsRecords,
+    string? WrittenBy);
+
+/// <summary>
+/// One write as a saga of idempotent activities, in the spec's order (§5): validate → history → snapshot → manifest
+/// entry → index pointers → rules/alerts. Before any activity runs, the history key (updated_at + a ULID derived from
+/// <c>CurrentUtcDateTime</c> and <c>NewGuid()</c>) and so the history object name are fixed: every retry and replay
+/// targets the same objects. Each step runs under <see cref="StepTracker"/>'s retry policy (only transient failures
+/// retried, bounded, exponential backoff); the custom status shows step, attempt and last error.
+/// Compensation, when snapshot, manifest or indices fail for good after history was written: append a compensation
+/// record (history stays append-only; every fold now skips the change), restore the snapshot if it is still this
+/// write's (else rebuild it from history), restore the manifest entry, move the pointers back; then end Failed with
+/// the reason. Rules and alert failures never roll back a committed write: they are retried, then recorded for ops
+/// under <c>env/{env}/logs/ops/</c> and the write completes.
+/// </summary>
+public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : TaskOrchestrator<WriteEntityInput, WriteEntityResult>
+{
+    public override async Task<WriteEntityResult> RunAsync(TaskOrchestrationContext context, WriteEntityInput input)
+    {
+        var logger = context.CreateReplaySafeLogger<WriteEntityOrchestrator>();
+        var target = EntityTarget.Of(input.Env, input.Entity, input.Id);
+        var entity = EntityRef.From(target);
+        var ulid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
+        var document = JsonText.ParseObject(input.Document);
+        if (!EnvelopeReader.TryGetUpdatedAt(document, out var updatedAt))
+        {
+            throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
+                $"Write of {target} rejected at step {WriteSteps.Validate}: the document has no valid updated_at; nothing was written.");
+        }
+
+        var historyObject = ObjectPaths.History(target, new HistoryKey(updatedAt, ulid));
+        var steps = new StepTracker(context, options.Retry, historyObject);
+
+        steps.Begin(WriteSteps.Validate);
+        var prepared = await RunAsync<PreparedChangeOutput>(context, steps, target, WriteSteps.Validate, nameof(ValidateChangeActivity),
+            new ValidateChangeInput(entity, input.Document, input.Change, ulid.ToString()), "nothing was written");
+        if (prepared.ObjectName != historyObject)
+        {
+            throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
+                $"Write of {target}: validation named {prepared.ObjectName}, expected {historyObject}; nothing was written.");
+        }
+
+        steps.Begin(WriteSteps.History);
+        var appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
+            new AppendHistoryInput(entity, prepared), "the history object was not written");
+
+        SnapshotStepOutput? snapshot = null;
+        var indexWrites = 0;
+        try
+        {
+            steps.Begin(WriteSteps.Snapshot);
+            snapshot = await context.CallActivityAsync<SnapshotStepOutput>(nameof(ApplySnapshotActivity), new ApplySnapshotInput(entity, prepared),
+                steps.Options(WriteSteps.Snapshot));
+            steps.Complete(WriteSteps.Snapshot);
+
+            steps.Begin(WriteSteps.Manifest);
+            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, snapshot.After),
+                steps.Options(WriteSteps.Manifest));
+            steps.Complete(WriteSteps.Manifest);
+
+            steps.Begin(WriteSteps.Indices);
+            indexWrites = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
+                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation), steps.Options(WriteSteps.Indices));
+            steps.Complete(WriteSteps.Indices);
+        }
+        catch (TaskFailedException failure)
+        {
+            var failedStep = steps.CurrentStep;
+            var error = StepFailures.Describe(failure);
+            var attempts = steps.Attempts(failedStep);
+            var undone = await CompensateAsync(context, steps, entity, prepared, snapshot, failedStep, error, attempts);
+            LogCompensated(logger, target.ToString(), failedStep, error);
+            steps.Finish(WriteSteps.Failed);
+            throw new WriteFailedException(target.ToString(), failedStep,
+                $"Write of {target} failed at step {failedStep} after {attempts} attempt(s): {error}. Compensated: {undone}.");
+        }
+
+        var opsRecords = new List<string>();
+        var alerts = new List<DeliverAlertOutput>();
+        steps.Begin(WriteSteps.Rules);
+        IReadOnlyList<AlertMessage> fired = [];
+        try
+        {
+            fired = await context.CallActivityAsync<IReadOnlyList<AlertMessage>>(nameof(EvaluateRulesActivity),
+                new EvaluateRulesInput(entity, snapshot.After), steps.Options(WriteSteps.Rules));
+            steps.Complete(WriteSteps.Rules);
+        }
+        catch (TaskFailedException failure)
+        {
+            opsRecords.Add(await RecordOpsAsync(context, steps, "rules-failed", entity, WriteSteps.Rules, StepFailures.Describe(failure), historyObject));
+        }
+
+        if (fired.Count > 0)
+        {
+            steps.Begin(WriteSteps.Alerts);
+            foreach (var alert in fired)
+            {
+                try
+                {
+                    alerts.Add(await context.CallActivityAsync<DeliverAlertOutput>(nameof(DeliverAlertActivity),
+                        new DeliverAlertInput(target.Env, alert, context.InstanceId, context.CurrentUtcDateTime), steps.Options(WriteSteps.Alerts)));
+                }
+                catch (TaskFailedException failure)
+                {
+                    opsRecords.Add(await RecordOpsAsync(context, steps, "alert-failed", entity, WriteSteps.Alerts, StepFailures.Describe(failure),
+                        $"{alert.RuleId} {alert.DedupeKey} {alert.Url}"));
+                }
+            }
+
+            steps.Complete(WriteSteps.Alerts);
+        }
+
+        steps.Finish(WriteSteps.Completed);
+        return new WriteEntityResult(appended.ObjectName, appended.Created, snapshot.Changed, indexWrites, steps.AttemptsByStep, alerts, opsRecords,
+            input.WrittenBy);
+    }
+
+    private static async Task<T> RunAsync<T>(TaskOrchestrationContext context, StepTracker steps, EntityTarget target, string step, string activity, object input,
+        string consequence)
+    {
+        try
+        {
+            var result = await context.CallActivityAsync<T>(activity, input, steps.Options(step));
+            steps.Complete(step);
+            return result;
+        }
+        catch (TaskFailedException failure)
+        {
+            steps.Finish(WriteSteps.Failed);
+            throw new WriteFailedException(target.ToString(), step,
+                $"Write of {target} failed at step {step} after {steps.Attempts(step)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
+        }
+    }
+
+    private static async Task<string> CompensateAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity, PreparedChangeOutput prepared,
+        SnapshotStepOutput? snapshot, string failedStep, string error, int attempts)
+    {
+        steps.Begin(WriteSteps.Compensate);
+        var reason = $"{failedStep} failed after {attempts} attempt(s): {error}";
+        var compensationUlid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
+        var undone = new List<string>();
+        try
+        {
+            steps.Compensating("history");
+            var record = await context.CallActivityAsync<AppendCompensationOutput>(nameof(AppendCompensationActivity),
+                new AppendCompensationInput(entity, prepared.Key, compensationUlid.ToString(), context.CurrentUtcDateTime, reason,
+                    snapshot?.After ?? (prepared.Change == ChangeKind.Full ? prepared.Body : null)),
+                steps.Options(WriteSteps.Compensate));
+            undone.Add($"compensation record {record.ObjectName}");
+
+            steps.Compensating("snapshot");
+            var restored = await context.CallActivityAsync<RestoreSnapshotOutput>(nameof(RestoreSnapshotActivity),
+                new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, snapshot?.Before, snapshot?.BeforeKey), steps.Options(WriteSteps.Compensate));
+            undone.Add($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
+
+            if (snapshot is not null && failedStep is WriteSteps.Manifest or WriteSteps.Indices)
+            {
+                steps.Compensating("manifest");
+                var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
+                    new RestoreManifestEntryInput(entity, snapshot.After, restored.Snapshot), steps.Options(WriteSteps.Compensate));
+                undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
+            }
+
+            if (snapshot is not null && failedStep == WriteSteps.Indices)
+            {
+                steps.Compensating("indices");
+                var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
+                    new SyncIndicesInput(entity, snapshot.After, restored.Snapshot, restored.Generation), steps.Options(WriteSteps.Compensate));
+                undone.Add($"{moved} pointer write(s) undone");
+            }
+
+            steps.Compensating("done: " + string.Join(", ", undone));
+            return string.Join(", ", undone);
+        }
+        catch (TaskFailedException compensationFailure)
+        {
+            var failure = StepFailures.Describe(compensationFailure);
+            steps.Compensating("failed: " + failure);
+            await RecordOpsAsync(context, steps, "compensation-failed", entity, failedStep, failure, $"{prepared.ObjectName}; done so far: {string.Join(", ", undone)}");
+            return $"PARTIAL ({string.Join(", ", undone)}; compensation failed: {failure}; reconcile the entity)";
+        }
+    }
+
+    private static async Task<string> RecordOpsAsync(TaskOrchestrationContext context, StepTracker steps, string kind, EntityRef entity, string step, string error, string? detail)
+    {
+        var input = new OpsEventInput(entity.Env, kind, DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString(),
+            context.CurrentUtcDateTime, context.InstanceId, entity, step, error, detail);
+        try
+        {
+            return await context.CallActivityAsync<string>(nameof(RecordOpsEventActivity), input, steps.Options("ops"));
+        }
+        catch (TaskFailedException)
+        {
+            return "(ops record not written)";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Write of {Target} failed at {Step} and was compensated: {Error}")]
+    private static partial void LogCompensated(ILogger logger, string target, string step, string error);
+}

@@ -13,22 +13,28 @@ if (help)
     return 0;
 }
 
-await using var server = await GcsEmulatorServer.StartAsync(options);
-Console.WriteLine($"GCS emulator listening on {server.BaseUri}");
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+GcsEmulatorServer server;
 try
 {
-    await Task.Delay(Timeout.Infinite, stop.Token);
+    server = await GcsEmulatorServer.StartAsync(options);
 }
-catch (OperationCanceledException)
+catch (IOException e)
 {
-    // Ctrl+C
+    await Console.Error.WriteLineAsync($"gcs-emulator: cannot start on {options.Host}:{options.Port}: {e.Message}");
+    return 1;
+}
+catch (UnauthorizedAccessException e)
+{
+    await Console.Error.WriteLineAsync($"gcs-emulator: cannot use the data directory: {e.Message}");
+    return 1;
+}
+
+await using (server)
+{
+    var mode = options.DataDirectory is null ? "in memory" : $"data in {Path.GetFullPath(options.DataDirectory)}";
+    Console.WriteLine($"GCS emulator listening on {server.BaseUri}");
+    Console.WriteLine($"  {mode}; STORAGE_EMULATOR_HOST={server.HostAndPort}; Ctrl+C stops");
+    await server.WaitForShutdownAsync();
 }
 
 return 0;

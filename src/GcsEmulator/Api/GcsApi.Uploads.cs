@@ -1,12 +1,9 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.RegularExpressions;
 using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Model;
 using EccoStudio.GcsEmulator.Store;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 
 namespace EccoStudio.GcsEmulator.Api;
 
@@ -49,29 +46,24 @@ public sealed partial class GcsApi
 
     private async Task MultipartUploadAsync(HttpContext context, string bucket)
     {
-        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        if (Boundary(context.Request.ContentType) is not { Length: > 0 } boundary)
         {
-            throw GcsException.BadRequest("A multipart/related body with a boundary is required.");
+            throw GcsException.BadRequest($"A multipart/related body with a boundary is required (Content-Type: {context.Request.ContentType}).");
         }
 
-        var body = GcsRequest.IsGzipped(context) ? new GZipStream(context.Request.Body, CompressionMode.Decompress) : context.Request.Body;
-        await using var disposeBody = body == context.Request.Body ? null : body;
-        var reader = new MultipartReader(boundary, body);
-        var metaSection = await reader.ReadNextSectionAsync(context.RequestAborted)
-            ?? throw GcsException.BadRequest("The multipart body has no metadata part.");
-        using var metaBuffer = new MemoryStream();
-        await metaSection.Body.CopyToAsync(metaBuffer, context.RequestAborted);
-        var json = GcsRequest.ParseJsonObject(metaBuffer.ToArray());
-        var mediaSection = await reader.ReadNextSectionAsync(context.RequestAborted)
-            ?? throw GcsException.BadRequest("The multipart body has no media part.");
-        using var mediaBuffer = new MemoryStream();
-        await mediaSection.Body.CopyToAsync(mediaBuffer, context.RequestAborted);
+        var raw = await GcsRequest.ReadBodyAsync(context);
+        var parts = MultipartRelated.Parse(GcsRequest.IsGzipped(context) ? GcsRequest.Gunzip(raw) : raw, boundary);
+        if (parts.Count < 2)
+        {
+            throw GcsException.BadRequest("A multipart upload needs a metadata part and a media part.");
+        }
 
+        var json = GcsRequest.ParseJsonObject(parts[0].Body);
+        var media = parts[1];
         var write = WithQueryFields(context, ObjectFields.ToWrite(json, null));
-        write = write with { ContentType = write.ContentType ?? mediaSection.ContentType };
+        write = write with { ContentType = write.ContentType ?? media.ContentType };
         ObjectNames.ValidateObjectName(write.Name);
-        var meta = store.PutObject(bucket, write, mediaBuffer.ToArray(), GcsRequest.Preconditions(context));
+        var meta = store.PutObject(bucket, write, media.Body, GcsRequest.Preconditions(context));
         await GcsResponses.JsonAsync(context, ResourceJson.ObjectResource(meta, GcsRequest.BaseAddress(context)));
     }
 
@@ -184,6 +176,26 @@ public sealed partial class GcsApi
             received.SetLength(0);
             received.Capacity = 0;
         }
+    }
+
+    /// <summary>The multipart boundary; clients quote it with " or ' (Python's email package uses ').</summary>
+    private static string? Boundary(string? contentType)
+    {
+        if (contentType is null || !contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        foreach (var part in contentType.Split(';'))
+        {
+            var p = part.Trim();
+            if (p.StartsWith("boundary=", StringComparison.OrdinalIgnoreCase))
+            {
+                return p["boundary=".Length..].Trim('"', '\'');
+            }
+        }
+
+        return null;
     }
 
     private static ContentRange ParseContentRange(string? header)

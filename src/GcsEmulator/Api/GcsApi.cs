@@ -34,6 +34,10 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
         {
             await GcsResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid", e.Message);
         }
+        catch (InvalidDataException e)
+        {
+            await GcsResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid", e.Message);
+        }
         catch (JsonException e)
         {
             await GcsResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, "parseError", e.Message);
@@ -48,6 +52,12 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
     private Task RouteAsync(HttpContext context, string[] s)
     {
         var method = context.Request.Method;
+        if (s.Length >= 4 && s[0] == "resumable" && s[1] == "upload")
+        {
+            // gcloud starts resumable uploads on /resumable/upload/storage/v1/...
+            s = s[1..];
+        }
+
         if (s.Length >= 3 && s[1] == "storage" && s[2] == "v1" && s[0] is "upload" or "download")
         {
             var rest = s[3..];

@@ -189,6 +189,19 @@ public sealed class UploadTests(GcsEmulatorFixture fixture) : EmulatorTestBase(f
     }
 
     [Fact]
+    public async Task MultipartUpload_BareLfAndSingleQuotedBoundary_AsGcloudSends()
+    {
+        var bucket = await NewBucketAsync();
+        var body = "--==b0==\ncontent-type: application/json\nMIME-Version: 1.0\n\n{\"name\": \"lf.txt\", \"contentType\": \"text/plain\"}\n"
+            + "--==b0==\ncontent-type: text/plain\nMIME-Version: 1.0\n\nline one\nline two\n--==b0==--";
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/related; boundary='==b0=='");
+        using var response = await Http.PostAsync(new Uri($"upload/storage/v1/b/{bucket}/o?uploadType=multipart", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("line one\nline two", await ReadAsync(bucket, "lf.txt"));
+    }
+
+    [Fact]
     public async Task MultipartUpload_InvalidJsonMetadata_400()
     {
         var bucket = await NewBucketAsync();

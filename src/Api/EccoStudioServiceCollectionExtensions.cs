@@ -68,6 +68,7 @@ public static class EccoStudioServiceCollectionExtensions
 
         services.TryAddSingleton(GoogleKeySource.Google);
         services.TryAddSingleton<IPushTokenVerifier, GooglePushTokenVerifier>();
+        services.TryAddSingleton<IEntityWorkScheduler, DurableWorkScheduler>();
         services.TryAddSingleton<WriteRequestHandler>();
         services.TryAddSingleton<ReadRequestHandler>();
         services.TryAddSingleton<OpsRequestHandler>();

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Storage.Layout;
 
 namespace EccoStudio.Api.Bridge;
 
 /// <summary>
-/// Instance ids of bridge-started reconciles: <c>reconcile:{env}:{prefix}:{id}:{hash}</c>, hash = 32 hex of
-/// SHA-256(object name, generation). Every delivery of one object change (Pub/Sub duplicates, replays, the same
+/// Instance ids of bridge-started reconciles: <c>reconcile:{env}:{entity}:{id}:{hash}</c> (the reconcile
+/// orchestrator's own scheme, trigger = <c>gcs-</c> + 32 hex of SHA-256(object name, generation)). Every delivery of one object change (Pub/Sub duplicates, replays, the same
 /// message published again) maps to the same id, and the deduplicated start runs it at most once.
 /// </summary>
 public static class ReconcileInstanceIds
@@ -18,8 +19,8 @@ public static class ReconcileInstanceIds
     {
         var text = objectName + "#" + (generation?.ToString(CultureInfo.InvariantCulture) ?? "-");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
-        return $"{Head(target)}{hash}";
+        return ReconcileEntityOrchestrator.InstanceIdFor(target.Env, target.Kind.Name, target.Id, "gcs-" + hash);
     }
 
-    public static string Head(EntityTarget target) => $"{Prefix}{target.Env}:{target.Kind.Prefix}:{target.Id}:";
+    public static string Head(EntityTarget target) => ReconcileEntityOrchestrator.InstanceIdFor(target.Env, target.Kind.Name, target.Id, "");
 }

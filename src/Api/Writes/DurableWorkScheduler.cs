@@ -1,0 +1,24 @@
+using EccoStudio.Api.Instances;
+using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Reconcile;
+using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.Layout;
+using Microsoft.DurableTask.Client;
+
+namespace EccoStudio.Api.Writes;
+
+/// <summary>Starts the shared orchestrator classes (by class name, as both hosts register them) with dedupe.</summary>
+public sealed class DurableWorkScheduler : IEntityWorkScheduler
+{
+    public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
+        DedupedStart.TryStartAsync(client, nameof(WriteEntityOrchestrator), instanceId,
+            new WriteEntityInput(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author),
+            cancellationToken);
+
+    public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>
+        DedupedStart.TryStartAsync(client, nameof(ReconcileEntityOrchestrator), instanceId,
+            new ReconcileEntityInput(target.Env, target.Kind.Name, target.Id, trigger), cancellationToken);
+
+    public Task<bool> StartCompactionAsync(DurableTaskClient client, string instanceId, string env, string entity, CancellationToken cancellationToken) =>
+        DedupedStart.TryStartAsync(client, nameof(CompactManifestOrchestrator), instanceId, new CompactManifestInput(env, entity), cancellationToken);
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using EccoStudio.Host.Dev;
+using EccoStudio.Storage.Naming;
+
+namespace EccoStudio.Host.Commands;
+
+/// <summary>
+/// <c>dev [--port 7071] [--gcs-port 4443] [--data ./.ecco] [--durable inmemory|azurite[=CONN]]
+/// [--pubsub-emulator HOST:PORT] [--api-key KEY] [--env dev[,prod]]</c> → <see cref="DevSettings"/>.
+/// </summary>
+public static class DevCommandLine
+{
+    public const string DefaultAzurite = "UseDevelopmentStorage=true";
+
+    public static Option<int> Port { get; } = PortOption("--port", 7071, "HTTP port of the API (0 = any free port)");
+
+    public static Option<int> GcsPort { get; } = PortOption("--gcs-port", 4443, "Port of the embedded GCS emulator (0 = any free port)");
+
+    public static Option<string> Data { get; } = new("--data") { Description = "Data directory (GCS objects under DATA/gcs)", DefaultValueFactory = _ => "./.ecco" };
+
+    public static Option<string> Durable { get; } = Validated(
+        new Option<string>("--durable") { Description = "Engine backend: inmemory, azurite, or azurite=CONNECTION_STRING", DefaultValueFactory = _ => "inmemory" },
+        value => value == "inmemory" || value == "azurite" || (value.StartsWith("azurite=", StringComparison.Ordinal) && value.Length > "azurite=".Length)
+            ? null
+            : $"--durable '{value}' is not valid: use inmemory, azurite, or azurite=CONNECTION_STRING.");
+
+    public static Option<string?> PubSubEmulator { get; } = Validated(
+        new Option<string?>("--pubsub-emulator") { Description = "HOST:PORT of a Pub/Sub emulator: wires GCS notifications → topic → push → bridge" },
+        value => IsHostPort(value!) ? null : $"--pubsub-emulator '{value}' is not HOST:PORT (e.g. 127.0.0.1:8085).");
+
+    public static Option<string?> ApiKey { get; } = Validated(
+        new Option<string?>("--api-key") { Description = "Require this key (x-api-key header) on every route except health and the bridge" },
+        value => value!.Length >= 8 && value.All(c => c is > ' ' and <= '~') ? null : "--api-key must be at least 8 visible ASCII characters.");
+
+    public static Option<string> Env { get; } = Validated(
+        new Option<string>("--env") { Description = "Environment(s) to serve, comma-separated (dev, stg, prod)", DefaultValueFactory = _ => "dev" },
+        value => Envs(value).All(e => Identifiers.Environments.Contains(e, StringComparer.Ordinal)) && Envs(value).Length > 0
+            ? null
+            : $"--env '{value}' is not valid: use dev, stg, prod (comma-separated).");
+
+    public static Command Create(Func<DevSettings, CancellationToken, Task<int>> run)
+    {
+        var command = new Command("dev", "Run the local stack: GCS emulator, Durable Task engine and the HTTP API in one process")
+        {
+            Port, GcsPort, Data, Durable, PubSubEmulator, ApiKey, Env,
+        };
+        command.SetAction((result, cancellationToken) => run(ToSettings(result), cancellationToken));
+        return command;
+    }
+
+    public static DevSettings ToSettings(ParseResult result)
+    {
+        var durable = result.GetValue(Durable) ?? "inmemory";
+        return new DevSettings
+        {
+            Port = result.GetValue(Port),
+            GcsPort = result.GetValue(GcsPort),
+            DataDirectory = result.GetValue(Data) ?? "./.ecco",
+            AzuriteConnection = durable == "inmemory" ? null : durable == "azurite" ? DefaultAzurite : durable["azurite=".Length..],
+            PubSubEmulator = result.GetValue(PubSubEmulator),
+            ApiKey = result.GetValue(ApiKey),
+            Environments = Envs(result.GetValue(Env) ?? "dev"),
+        };
+    }
+
+    private static string[] Envs(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
+
+    private static bool IsHostPort(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
+    }
+
+    private static Option<int> PortOption(string name, int fallback, string description) => Validated(
+        new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback },
+        value => value is >= 0 and <= 65535 ? null : $"{name} {value} is not a port (0..65535).");
+
+    private static Option<T> Validated<T>(Option<T> option, Func<T, string?> check)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            var value = result.GetValueOrDefault<T>();
+            if (value is not null && check(value) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+        return option;
+    }
+}

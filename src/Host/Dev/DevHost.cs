@@ -1,0 +1,252 @@
+using System.Net;
+using EccoStudio.Activities;
+using EccoStudio.Api;
+using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Endpoints;
+using EccoStudio.Engine;
+using EccoStudio.GcsEmulator;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Store;
+using Google;
+using Google.Cloud.Storage.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using GcsBucket = Google.Apis.Storage.v1.Data.Bucket;
+using GcsNotification = Google.Apis.Storage.v1.Data.Notification;
+
+namespace EccoStudio.Host.Dev;
+
+/// <summary>
+/// The local stack in one process: the GCS emulator (bucket with versioning), the Durable Task engine (in-memory or
+/// Azurite), the HTTP surface on Kestrel, schemas published, and optionally GCS notifications → Pub/Sub emulator
+/// topic → push subscription → the bridge. Tests start it in-process; <c>dev</c> runs it until Ctrl+C.
+/// </summary>
+public sealed partial class DevHost : IAsyncDisposable
+{
+    private readonly GcsEmulatorServer _gcs;
+    private readonly WebApplication _app;
+
+    private DevHost(GcsEmulatorServer gcs, WebApplication app, Uri baseUri, DevSettings settings, bool verifyToken)
+    {
+        _gcs = gcs;
+        _app = app;
+        BaseUri = baseUri;
+        Settings = settings;
+        VerifyToken = verifyToken;
+    }
+
+    /// <summary>http://127.0.0.1:PORT/</summary>
+    public Uri BaseUri { get; }
+
+    public Uri GcsBaseUri => _gcs.BaseUri;
+
+    public GcsEmulatorServer Gcs => _gcs;
+
+    public DevSettings Settings { get; }
+
+    public bool VerifyToken { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public Uri BridgeUri => new(BaseUri, "api/pubsub/gcs-events");
+
+    /// <param name="settings">What to run.</param>
+    /// <param name="configuration">Extra configuration (wins over the defaults dev derives from <paramref name="settings"/>).</param>
+    /// <param name="configureServices">Extra services (tests: a key source for the OIDC verifier).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<DevHost> StartAsync(DevSettings settings, IEnumerable<KeyValuePair<string, string?>>? configuration = null,
+        Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    {
+        var data = Path.GetFullPath(settings.DataDirectory);
+        Directory.CreateDirectory(data);
+        var gcs = await GcsEmulatorServer.StartAsync(new GcsEmulatorOptions
+        {
+            Host = settings.Address,
+            Port = settings.GcsPort,
+            DataDirectory = Path.Combine(data, "gcs"),
+            PubSubEmulatorHost = settings.PubSubEmulator ?? "none",
+            ProjectId = settings.PubSubProject,
+        }, cancellationToken);
+        try
+        {
+            var app = Build(settings, gcs, configuration, configureServices);
+            try
+            {
+                await EnsureBucketAsync(app.Services.GetRequiredService<StorageClient>(), settings, cancellationToken);
+                await app.StartAsync(cancellationToken);
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                var baseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+                var api = app.Services.GetRequiredService<IOptions<EccoApiOptions>>().Value;
+                var publisher = new SchemaPublisher(app.Services.GetRequiredService<IObjectStore>(), app.Services.GetRequiredService<Storage.Layout.ObjectPaths>());
+                var folder = EccoStudioServiceCollectionExtensions.SchemasFolder(app.Services);
+                foreach (var env in api.Environments)
+                {
+                    await publisher.PublishAsync(env, folder, cancellationToken);
+                }
+
+                var verify = app.Services.GetRequiredService<IOptions<PubSubBridgeOptions>>().Value.VerifyToken;
+                if (!verify)
+                {
+                    LogVerificationOff(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevHost>());
+                }
+
+                var host = new DevHost(gcs, app, baseUri, settings, verify);
+                if (settings.PubSubEmulator is { } pubsub)
+                {
+                    await host.WirePubSubAsync(pubsub, cancellationToken);
+                }
+
+                return host;
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            await gcs.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(DevSettings settings, GcsEmulatorServer gcs, IEnumerable<KeyValuePair<string, string?>>? configuration,
+        Action<IServiceCollection>? configureServices)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DevHost).Assembly.GetName().Name });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ecco:Storage:Bucket"] = settings.Bucket,
+            ["Ecco:Storage:EmulatorHost"] = gcs.BaseUri.ToString(),
+            ["Ecco:Storage:ProjectId"] = settings.PubSubProject,
+            ["Ecco:Api:ServedEnvironments"] = string.Join(',', settings.Environments),
+            ["Ecco:Api:ApiKey"] = settings.ApiKey,
+            // The Pub/Sub emulator sends no OIDC token: locally verification is off unless configured on (logged loudly).
+            ["Ecco:PubSub:VerifyToken"] = "false",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
+            ["Logging:LogLevel:DurableTask"] = "Warning",
+            ["Logging:LogLevel:Grpc"] = "Warning",
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Parse(settings.Address), settings.Port);
+        });
+
+        builder.Services.AddEccoStudio(builder.Configuration);
+        var writePath = new WritePathOptions { EmulatorEndpoint = gcs.BaseUri };
+        builder.Services.AddEccoWritePath(writePath);
+        builder.Services.AddEccoDurableEngine(options =>
+        {
+            if (settings.AzuriteConnection is { } connection)
+            {
+                options.Backend = EngineBackend.AzureStorage;
+                options.ConnectionString = connection;
+            }
+        }, registry => WritePathTasks.Register(registry, writePath));
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseEccoStudio();
+        app.MapEccoStudio();
+        return app;
+    }
+
+    private static async Task EnsureBucketAsync(StorageClient client, DevSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CreateBucketAsync(settings.PubSubProject,
+                new GcsBucket { Name = settings.Bucket, Versioning = new GcsBucket.VersioningData { Enabled = true } }, cancellationToken: cancellationToken);
+        }
+        catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.Conflict)
+        {
+            var bucket = await client.GetBucketAsync(settings.Bucket, cancellationToken: cancellationToken);
+            if (bucket.Versioning?.Enabled != true)
+            {
+                bucket.Versioning = new GcsBucket.VersioningData { Enabled = true };
+                await client.UpdateBucketAsync(bucket, cancellationToken: cancellationToken);
+            }
+        }
+    }
+
+    private async Task WirePubSubAsync(string pubsubHost, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{pubsubHost}/"), Timeout = TimeSpan.FromSeconds(30) };
+        var wiring = new PubSubWiring(http, Settings.PubSubProject);
+        await wiring.EnsureTopicAsync(Settings.PubSubTopic, cancellationToken);
+        await wiring.EnsurePushSubscriptionAsync(Settings.PubSubSubscription, Settings.PubSubTopic, BridgeUri, cancellationToken);
+
+        var storage = Services.GetRequiredService<StorageClient>();
+        var topic = "//pubsub.googleapis.com/" + wiring.TopicPath(Settings.PubSubTopic);
+        var existing = await storage.ListNotificationsAsync(Settings.Bucket, cancellationToken: cancellationToken);
+        if (!existing.Any(n => n.Topic == topic || n.Topic == wiring.TopicPath(Settings.PubSubTopic)))
+        {
+            await storage.CreateNotificationAsync(Settings.Bucket, new GcsNotification
+            {
+                Topic = topic,
+                PayloadFormat = "JSON_API_V1",
+                EventTypes = ["OBJECT_FINALIZE"],
+                ObjectNamePrefix = "env/",
+            }, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Every URL a user needs, one per line.</summary>
+    public void PrintBanner(TextWriter output)
+    {
+        var root = BaseUri.ToString().TrimEnd('/');
+        var env = Settings.Environments[0];
+        output.WriteLine("EccoStudio dev host is running.");
+        output.WriteLine($"  API             {root}/api/{{env}}/{{entity}}/{{id}}   e.g. {root}/api/{env}/ventures/V001");
+        output.WriteLine($"  Listing/index   {root}/api/{env}/ventures   {root}/api/{env}/ventures?index=by-status&key=Pilot");
+        output.WriteLine($"  Health          {root}/api/health");
+        output.WriteLine($"  Ops (instances) {root}/runtime/webhooks/durabletask/instances");
+        output.WriteLine($"  Pub/Sub bridge  {BridgeUri}{(Settings.PubSubEmulator is { } p ? $"  (push subscription {Settings.PubSubSubscription} on {p})" : "")}");
+        output.WriteLine($"  GCS emulator    {GcsBaseUri}  bucket {Settings.Bucket}  (export STORAGE_EMULATOR_HOST={_gcs.HostAndPort})");
+        output.WriteLine($"  Data            {Path.GetFullPath(Settings.DataDirectory)}");
+        output.WriteLine($"  Engine          {(Settings.AzuriteConnection is null ? "in-memory (instances are lost on exit)" : "Azure Storage (Azurite)")}");
+        output.WriteLine($"  Environments    {string.Join(", ", Settings.Environments)} (schemas published)");
+        output.WriteLine($"  API key         {(Settings.ApiKey is null ? "none" : "required (x-api-key header)")}");
+        if (!VerifyToken)
+        {
+            output.WriteLine("  WARNING: Pub/Sub push token verification is OFF (local configuration). Anyone who can reach the bridge can trigger reconciles.");
+        }
+
+        output.WriteLine("Press Ctrl+C to stop.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "!!! Pub/Sub push token verification is OFF (Ecco:PubSub:VerifyToken=false). Any caller that reaches /api/pubsub/gcs-events can trigger reconciles. Never run like this outside a local machine. !!!")]
+    private static partial void LogVerificationOff(ILogger logger);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            await _gcs.DisposeAsync();
+        }
+    }
+}

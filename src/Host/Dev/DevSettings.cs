@@ -1,0 +1,36 @@
+namespace EccoStudio.Host.Dev;
+
+/// <summary>What <c>dev</c> was asked to run (the parsed command line).</summary>
+public sealed record DevSettings
+{
+    public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>HTTP surface port (0 = a free one).</summary>
+    public int Port { get; init; } = 7071;
+
+    /// <summary>Embedded GCS emulator port (0 = a free one).</summary>
+    public int GcsPort { get; init; } = 4443;
+
+    /// <summary>Data directory: the emulator keeps objects under <c>{Data}/gcs</c>.</summary>
+    public string DataDirectory { get; init; } = "./.ecco";
+
+    /// <summary>Azure Storage connection string for the durable backend; null = in-memory engine.</summary>
+    public string? AzuriteConnection { get; init; }
+
+    /// <summary>host:port of a Pub/Sub emulator; wires GCS notifications → topic → push subscription → bridge.</summary>
+    public string? PubSubEmulator { get; init; }
+
+    public string PubSubProject { get; init; } = "ecco-local";
+
+    public string PubSubTopic { get; init; } = "ecco-gcs-events";
+
+    public string PubSubSubscription { get; init; } = "ecco-gcs-bridge";
+
+    /// <summary>Required API key (null = none).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Environments served (schemas published for each).</summary>
+    public IReadOnlyList<string> Environments { get; init; } = ["dev"];
+
+    public string Bucket { get; init; } = Storage.Layout.StorageLayoutOptions.DefaultBucket;
+}

@@ -131,5 +131,48 @@ public sealed partial class GcsApi
         return GcsResponses.NoContent(context);
     }
 
+    /// <summary>buckets.getStorageLayout (gcloud asks before mv/rm -r): a flat namespace.</summary>
+    private async Task StorageLayoutAsync(HttpContext context, string bucket)
+    {
+        store.GetBucket(bucket, Preconditions.None);
+        await GcsResponses.JsonAsync(context, new JsonObject
+        {
+            ["kind"] = "storage#storageLayout",
+            ["bucket"] = bucket,
+            ["location"] = "US",
+            ["locationType"] = "multi-region",
+            ["hierarchicalNamespace"] = new JsonObject { ["enabled"] = false },
+        });
+    }
+
+    /// <summary>buckets.getIamPolicy: the emulator has no IAM; an owner binding for everyone.</summary>
+    private async Task IamPolicyAsync(HttpContext context, string bucket)
+    {
+        store.GetBucket(bucket, Preconditions.None);
+        await GcsResponses.JsonAsync(context, new JsonObject
+        {
+            ["kind"] = "storage#policy",
+            ["resourceId"] = $"projects/_/buckets/{bucket}",
+            ["version"] = 1,
+            ["etag"] = "CAE=",
+            ["bindings"] = new JsonArray(new JsonObject { ["role"] = "roles/storage.admin", ["members"] = new JsonArray("allUsers") }),
+        });
+    }
+
+    /// <summary>buckets.testIamPermissions: every permission asked for is granted.</summary>
+    private async Task TestPermissionsAsync(HttpContext context, string bucket)
+    {
+        store.GetBucket(bucket, Preconditions.None);
+        var granted = context.Request.Query["permissions"].Select(p => (JsonNode?)JsonValue.Create(p)).ToArray();
+        await GcsResponses.JsonAsync(context, new JsonObject { ["kind"] = "storage#testIamPermissionsResponse", ["permissions"] = new JsonArray(granted) });
+    }
+
+    /// <summary>managedFolders.list / folders.list: the emulator has neither; gcloud asks during rm -r.</summary>
+    private async Task EmptyListAsync(HttpContext context, string bucket, string kind)
+    {
+        store.GetBucket(bucket, Preconditions.None);
+        await GcsResponses.JsonAsync(context, new JsonObject { ["kind"] = kind, ["items"] = new JsonArray() });
+    }
+
     private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -119,6 +119,21 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
             };
         }
 
+        if (r.Length == 2 && method == "GET" && r[1] is "storageLayout" or "iam")
+        {
+            return r[1] == "storageLayout" ? StorageLayoutAsync(context, bucket) : IamPolicyAsync(context, bucket);
+        }
+
+        if (r.Length == 2 && method == "GET" && r[1] is "managedFolders" or "folders")
+        {
+            return EmptyListAsync(context, bucket, "storage#" + r[1]);
+        }
+
+        if (r.Length == 3 && method == "GET" && r[1] == "iam" && r[2] == "testPermissions")
+        {
+            return TestPermissionsAsync(context, bucket);
+        }
+
         if (r[1] == "notificationConfigs")
         {
             return (r.Length, method) switch

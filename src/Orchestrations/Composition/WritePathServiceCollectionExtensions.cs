@@ -16,7 +16,7 @@ namespace EccoStudio.Orchestrations.Composition;
 /// Composition of the write path for both hosts (the local engine and the Functions app): storage services
 /// (<see cref="StorageClient"/>, <see cref="IObjectStore"/>, layout, schemas, index definitions,
 /// <see cref="StorageContext"/>), the webhook HttpClient, options, and every orchestrator and activity class (so the
-/// Functions wrappers can resolve them by type). Register the tasks with the engine through <see cref="WritePathTasks.Register(Microsoft.DurableTask.DurableTaskRegistry)"/>.
+/// Functions wrappers can resolve them by type). Register the tasks with the engine through <see cref="WritePathTasks.Register"/> with the same options instance.
 /// Services already registered (e.g. a <see cref="StorageClient"/> for an emulator) are kept.
 /// </summary>
 public static class WritePathServiceCollectionExtensions

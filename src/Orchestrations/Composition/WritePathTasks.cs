@@ -9,6 +9,7 @@ using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Activities;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +20,7 @@ public delegate ITaskActivity ActivityDecorator(string name, ITaskActivity activ
 
 /// <summary>
 /// Every orchestrator and activity of the write path, registered by class name (the Functions app wraps the same
-/// classes under the same names). Use as the engine's registry callback: <c>WritePathTasks.Register</c>.
+/// classes under the same names). Use in the engine's registry callback: <c>r =&gt; WritePathTasks.Register(r, options)</c>.
 /// </summary>
 public static class WritePathTasks
 {
@@ -40,14 +41,16 @@ public static class WritePathTasks
         typeof(WriteEntityOrchestrator), typeof(ReconcileEntityOrchestrator), typeof(CompactManifestOrchestrator), typeof(BatchWriteOrchestrator),
     ];
 
-    public static void Register(DurableTaskRegistry registry) => Register(registry, null);
-
-    public static void Register(DurableTaskRegistry registry, ActivityDecorator? decorate)
+    /// <summary>
+    /// Registers everything. Orchestrators are created by the worker without DI, so they get <paramref name="options"/>
+    /// here (the same instance <c>AddEccoWritePath</c> registers); activities are created from the service provider.
+    /// </summary>
+    public static void Register(DurableTaskRegistry registry, WritePathOptions options, ActivityDecorator? decorate = null)
     {
-        foreach (var type in OrchestratorTypes)
-        {
-            registry.AddOrchestrator(type);
-        }
+        registry.AddOrchestrator(nameof(WriteEntityOrchestrator), () => new WriteEntityOrchestrator(options));
+        registry.AddOrchestrator(nameof(ReconcileEntityOrchestrator), () => new ReconcileEntityOrchestrator(options));
+        registry.AddOrchestrator(nameof(CompactManifestOrchestrator), () => new CompactManifestOrchestrator(options));
+        registry.AddOrchestrator(nameof(BatchWriteOrchestrator), () => new BatchWriteOrchestrator(options));
 
         foreach (var type in ActivityTypes)
         {

@@ -23,7 +23,11 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     public IReadOnlyList<string> Done => done;
 
-    public int Attempts(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + 1;
+    /// <summary>Attempts of a step that succeeded (its failures + the success).</summary>
+    public int Attempts(string name) => Failures(name) + 1;
+
+    /// <summary>Failed attempts of a step (for a step that failed for good: all of its attempts).</summary>
+    public int Failures(string name) => failures.TryGetValue(name, out var n) ? n : 0;
 
     public IReadOnlyDictionary<string, int> AttemptsByStep => done.ToDictionary(s => s, Attempts, StringComparer.Ordinal);
 

@@ -100,7 +100,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         {
             var failedStep = steps.CurrentStep;
             var error = StepFailures.Describe(failure);
-            var attempts = steps.Attempts(failedStep);
+            var attempts = steps.Failures(failedStep);
             var undone = await CompensateAsync(context, steps, entity, prepared, snapshot, failedStep, error, attempts);
             LogCompensated(logger, target.ToString(), failedStep, error);
             steps.Finish(WriteSteps.Failed);
@@ -161,7 +161,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         {
             steps.Finish(WriteSteps.Failed);
             throw new WriteFailedException(target.ToString(), step,
-                $"Write of {target} failed at step {step} after {steps.Attempts(step)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
+                $"Write of {target} failed at step {step} after {steps.Failures(step)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
         }
     }
 

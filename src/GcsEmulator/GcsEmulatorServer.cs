@@ -46,6 +46,8 @@ public sealed class GcsEmulatorServer : IAsyncDisposable
 
     public static async Task<GcsEmulatorServer> StartAsync(GcsEmulatorOptions options, CancellationToken cancellationToken = default)
     {
+        // Opened first: a data directory in use fails the start before anything else is built.
+        IStorePersistence persistence = options.DataDirectory is null ? new MemoryPersistence() : new DiskPersistence(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -87,7 +89,6 @@ public sealed class GcsEmulatorServer : IAsyncDisposable
 
         Uri? baseUri = null;
         var events = new EventDispatcher(sinks, () => baseUri!.ToString(), loggerFactory.CreateLogger<EventDispatcher>());
-        IStorePersistence persistence = options.DataDirectory is null ? new MemoryPersistence() : new DiskPersistence(options.DataDirectory);
         var store = new GcsStore(persistence, faults.Gate, events);
         var sessions = new UploadSessions();
         var api = new GcsApi(store, sessions, loggerFactory.CreateLogger<GcsApi>()) { DefaultProject = options.ProjectId };

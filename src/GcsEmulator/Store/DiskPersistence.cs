@@ -20,6 +20,7 @@ public sealed class DiskPersistence : IStorePersistence
     private readonly string _buckets;
     private readonly string _tmp;
     private readonly string _reserved;
+    private readonly FileStream _lock;
 
     public DiskPersistence(string directory)
     {
@@ -28,6 +29,16 @@ public sealed class DiskPersistence : IStorePersistence
         _tmp = Path.Combine(_root, "tmp");
         _reserved = Path.Combine(_root, "generation.reserved");
         Directory.CreateDirectory(_buckets);
+        try
+        {
+            // One emulator per directory: the lock is held until Dispose (the OS drops it when the process dies).
+            _lock = new FileStream(Path.Combine(_root, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The data directory {_root} is in use by another emulator.", e);
+        }
+
         if (Directory.Exists(_tmp))
         {
             Directory.Delete(_tmp, recursive: true);
@@ -159,9 +170,7 @@ public sealed class DiskPersistence : IStorePersistence
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _lock.Dispose();
 
     private string ObjectDir(string bucket, string name)
     {

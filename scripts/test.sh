@@ -20,6 +20,11 @@ fi
 log "npm install (pinned in package.json)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 
+# Every test project must be in the solution, or the build below would silently skip it.
+for proj in $(find tests -name '*.Tests.csproj' | sort); do
+  grep -q "$(basename "$proj")" EccoStudio.sln || { echo "test: $proj is not in EccoStudio.sln" >&2; exit 2; }
+done
+
 log "dotnet build"
 dotnet build EccoStudio.sln -c Release -nologo -v:minimal -clp:ErrorsOnly
 

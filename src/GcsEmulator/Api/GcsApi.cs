@@ -16,6 +16,7 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
     {
         try
         {
+            await ApplyMethodOverrideAsync(context);
             await RouteAsync(context, GcsRequest.Segments(context));
         }
         catch (GcsException e)
@@ -181,6 +182,39 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
             "DELETE" => DeleteObjectAsync(context, bucket, name),
             _ => NotAllowed(),
         };
+    }
+
+    /// <summary>
+    /// Google clients send a request whose URL would exceed 2048 characters as POST with
+    /// X-HTTP-Method-Override: the real method, and the query string moved into a form-encoded body.
+    /// </summary>
+    private static async Task ApplyMethodOverrideAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var method = request.Headers["X-HTTP-Method-Override"].FirstOrDefault();
+        if (string.IsNullOrEmpty(method) || !HttpMethods.IsPost(request.Method))
+        {
+            return;
+        }
+
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            var merged = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.Ordinal);
+            foreach (var (key, value) in request.Query)
+            {
+                merged[key] = value;
+            }
+
+            foreach (var (key, value) in form)
+            {
+                merged[key] = value;
+            }
+
+            request.Query = new QueryCollection(merged);
+        }
+
+        request.Method = method.ToUpperInvariant();
     }
 
     private static Task NotAllowed() => throw new GcsException(StatusCodes.Status405MethodNotAllowed, "methodNotAllowed", "Method not allowed.");

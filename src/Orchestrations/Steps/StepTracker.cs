@@ -12,6 +12,7 @@ namespace EccoStudio.Orchestrations.Steps;
 public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject)
 {
     private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> stoppedByNonTransient = new(StringComparer.Ordinal);
     private readonly List<string> done = [];
     private string step = "start";
     private string? lastError;
@@ -26,8 +27,12 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     /// <summary>Attempts of a step that succeeded (its failures + the success).</summary>
     public int Attempts(string name) => Failures(name) + 1;
 
-    /// <summary>Failed attempts of a step (for a step that failed for good: all of its attempts).</summary>
-    public int Failures(string name) => failures.TryGetValue(name, out var n) ? n : 0;
+    /// <summary>
+    /// Attempts made by a step that failed for good. The retry policy consults <see cref="RetryPolicy.HandleFailure"/>
+    /// only while attempts remain, so an exhausted step made one attempt more than it was asked about; a step stopped
+    /// by a non-transient failure made exactly as many.
+    /// </summary>
+    public int Failures(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + (stoppedByNonTransient.Contains(name) ? 0 : 1);
 
     public IReadOnlyDictionary<string, int> AttemptsByStep => done.ToDictionary(s => s, Attempts, StringComparer.Ordinal);
 
@@ -43,6 +48,11 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
                 failures[name] = (failures.TryGetValue(name, out var n) ? n : 0) + 1;
                 lastError = StepFailures.Describe(failure);
                 var transient = StepFailures.IsTransient(failure);
+                if (!transient)
+                {
+                    stoppedByNonTransient.Add(name);
+                }
+
                 Publish();
                 return transient;
             },

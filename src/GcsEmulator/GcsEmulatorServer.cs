@@ -46,7 +46,8 @@ public sealed class GcsEmulatorServer : IAsyncDisposable
 
     public static async Task<GcsEmulatorServer> StartAsync(GcsEmulatorOptions options, CancellationToken cancellationToken = default)
     {
-        // Opened first: a data directory in use fails the start before anything else is built.
+        var faults = new FaultInjector(options.Faults);
+        // Opened before the host: a data directory in use fails the start before anything else is built.
         IStorePersistence persistence = options.DataDirectory is null ? new MemoryPersistence() : new DiskPersistence(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -71,7 +72,6 @@ public sealed class GcsEmulatorServer : IAsyncDisposable
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
 
-        var faults = new FaultInjector(options.Faults);
         var pubSubHost = options.PubSubEmulatorHost ?? Environment.GetEnvironmentVariable("PUBSUB_EMULATOR_HOST");
         var publisher = string.IsNullOrWhiteSpace(pubSubHost) || string.Equals(pubSubHost, "none", StringComparison.OrdinalIgnoreCase)
             ? null

@@ -51,6 +51,17 @@ public sealed class ObjectBasicsTests(GcsEmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task FixtureCreateBucket_VersionedUniqueNames_Ready()
+    {
+        var a = await fixture.CreateBucketAsync(versioning: true);
+        var b = await fixture.CreateBucketAsync();
+        Assert.NotEqual(a, b);
+        Assert.True((await _client.GetBucketAsync(a)).Versioning.Enabled);
+        Assert.Null((await _client.GetBucketAsync(b)).Versioning);
+        Assert.Equal($"127.0.0.1:{fixture.Server.BaseUri.Port}", fixture.StorageEmulatorHost);
+    }
+
+    [Fact]
     public async Task GetObject_Missing_Throws404()
     {
         var bucket = await NewBucketAsync();

@@ -32,6 +32,22 @@ public class GcsEmulatorFixture : IAsyncLifetime
             UnauthenticatedAccess = true,
         }.Build();
 
+    /// <summary>host:port, the value a STORAGE_EMULATOR_HOST would carry (set it per process you start, not in tests).</summary>
+    public string StorageEmulatorHost => Server.HostAndPort;
+
+    /// <summary>Creates a bucket with a fresh unique name (optionally versioned) and returns the name.</summary>
+    public async Task<string> CreateBucketAsync(bool versioning = false, string prefix = "t")
+    {
+        var name = NewBucketName(prefix);
+        using var client = CreateClient();
+        await client.CreateBucketAsync(ProjectId, new Google.Apis.Storage.v1.Data.Bucket
+        {
+            Name = name,
+            Versioning = versioning ? new Google.Apis.Storage.v1.Data.Bucket.VersioningData { Enabled = true } : null,
+        });
+        return name;
+    }
+
     /// <summary>A bucket name unique per call and per run (lowercase, 3..63 chars).</summary>
     public string NewBucketName(string prefix = "t") =>
         $"{prefix}-{_runId}-{Interlocked.Increment(ref _counter)}";

@@ -44,6 +44,21 @@ public sealed class BucketTests(GcsEmulatorFixture fixture) : EmulatorTestBase(f
     }
 
     [Fact]
+    public async Task ListBuckets_PrefixAndPaging_EachBucketOnce()
+    {
+        var prefix = Fixture.NewBucketName("pg");
+        var names = new[] { prefix + "-a", prefix + "-b", prefix + "-c" };
+        foreach (var n in names)
+        {
+            await Client.CreateBucketAsync(Fixture.ProjectId, n);
+        }
+
+        var listed = await Client.ListBucketsAsync(Fixture.ProjectId, new ListBucketsOptions { Prefix = prefix, PageSize = 2 }).ToListAsync();
+        Assert.Equal(names, listed.Select(b => b.Name));
+        Assert.Empty(await Client.ListBucketsAsync("some-other-project", new ListBucketsOptions { Prefix = prefix }).ToListAsync());
+    }
+
+    [Fact]
     public async Task CreateBucket_Twice_409()
     {
         var name = await NewBucketAsync();

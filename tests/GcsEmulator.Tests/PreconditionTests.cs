@@ -71,6 +71,21 @@ public sealed class PreconditionTests(GcsEmulatorFixture fixture) : EmulatorTest
     }
 
     [Fact]
+    public async Task PatchObject_MetadataNullValue_RemovesKeyKeepsOthers()
+    {
+        var bucket = await NewBucketAsync();
+        await Client.UploadObjectAsync(
+            new Google.Apis.Storage.v1.Data.Object { Bucket = bucket, Name = "md", Metadata = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" } },
+            new MemoryStream([1]));
+        using var body = new StringContent("{\"metadata\":{\"a\":null,\"c\":\"3\"}}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await Http.PatchAsync(new Uri($"storage/v1/b/{bucket}/o/md?ifMetagenerationMatch=1", UriKind.Relative), body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var o = await Client.GetObjectAsync(bucket, "md");
+        Assert.Equal(["b", "c"], o.Metadata.Keys.Order());
+        Assert.Equal(2, o.Metageneration);
+    }
+
+    [Fact]
     public async Task DeleteObject_GenerationPreconditions_412WhenStale()
     {
         var bucket = await NewBucketAsync();

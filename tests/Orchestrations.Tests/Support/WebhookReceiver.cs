@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace EccoStudio.Orchestrations.Tests.Support;
+
+/// <summary>
+/// A local webhook (HttpListener on a free loopback port). Records every request (body, Idempotency-Key) and answers
+/// with the queued status codes, then 200.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly ConcurrentQueue<int> answers = new();
+    private readonly ConcurrentQueue<(string Key, string Body, int Status)> requests = new();
+    private readonly Task loop;
+
+    public WebhookReceiver()
+    {
+        Port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        listener.Start();
+        loop = Task.Run(LoopAsync);
+    }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}/hook";
+
+    public IReadOnlyList<(string Key, string Body, int Status)> Requests => requests.ToList();
+
+    public IReadOnlyList<(string Key, string Body, int Status)> Delivered => requests.Where(r => r.Status == 200).ToList();
+
+    public void AnswerNext(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            answers.Enqueue(status);
+        }
+    }
+
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private async Task LoopAsync()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (HttpListenerException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            var status = answers.TryDequeue(out var s) ? s : 200;
+            requests.Enqueue((context.Request.Headers["Idempotency-Key"] ?? string.Empty, body, status));
+            context.Response.StatusCode = status;
+            context.Response.Close();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        listener.Stop();
+        listener.Close();
+        await loop;
+    }
+}

@@ -108,7 +108,7 @@ public sealed partial class GcsStore
                 }
             }
 
-            var updated = current with { Fields = fields, Metageneration = current.Metageneration + 1, Updated = Now() };
+            var updated = current with { Fields = JsonTree.Materialize(fields), Metageneration = current.Metageneration + 1, Updated = Now() };
             _persistence.WriteBucket(updated);
             state.Meta = updated;
             return updated;
@@ -187,7 +187,7 @@ public sealed partial class GcsStore
             }
         }
 
-        return fields;
+        return JsonTree.Materialize(fields);
     }
 
     private static void CheckBucket(BucketMeta bucket, Preconditions pre, bool read)

@@ -4,7 +4,6 @@ using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.GcsEmulator.Hashing;
 using EccoStudio.GcsEmulator.Model;
-using EccoStudio.GcsEmulator.Notifications;
 
 namespace EccoStudio.GcsEmulator.Store;
 
@@ -33,7 +32,7 @@ public sealed partial class GcsStore : IDisposable
         var floor = state.GenerationFloor;
         foreach (var bucket in state.Buckets)
         {
-            _buckets[bucket.Name] = new BucketState(bucket);
+            _buckets[bucket.Name] = new BucketState(bucket with { Fields = JsonTree.Materialize(bucket.Fields) });
         }
 
         foreach (var meta in state.Objects.OrderBy(m => m.Generation))
@@ -172,6 +171,4 @@ public sealed partial class GcsStore : IDisposable
     }
 
     public void Dispose() => _persistence.Dispose();
-
-    internal static IReadOnlyList<NotificationConfig> NoConfigs { get; } = [];
 }

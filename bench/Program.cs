@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Suites;
 
-// Usage: dotnet run -c Release --project bench -- [emulator] [--quick] [--out FILE]
+// Usage: dotnet run -c Release --project bench -- [suite ...] [--quick] [--out FILE]
+// No suite = everything issue 6 asks for (floor, writes, http, listing, engine, profile).
 var quick = args.Contains("--quick");
-var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(args, a)).ToList();
 var outIndex = Array.IndexOf(args, "--out");
-var known = new[] { "emulator" };
+var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && !(i > 0 && args[i - 1] == "--out")).ToList();
+string[] all = ["floor", "writes", "http", "listing", "engine", "profile"];
+string[] known = [.. all, "emulator"];
 var unknown = suites.Where(s => !known.Contains(s)).ToList();
 if (unknown.Count > 0 || (outIndex >= 0 && outIndex == args.Length - 1))
 {
@@ -13,36 +16,60 @@ if (unknown.Count > 0 || (outIndex >= 0 && outIndex == args.Length - 1))
     return 2;
 }
 
-if (suites.Count == 0)
+var everything = suites.Count == 0;
+if (everything)
 {
-    suites.Add("emulator");
+    suites.AddRange(all);
 }
 
 var repoRoot = FindRepoRoot();
+var report = new Report(suites, quick);
+var total = Stopwatch.StartNew();
 foreach (var suite in suites)
 {
-    var report = new Report(suite, quick);
+    var sw = Stopwatch.StartNew();
+    report.BeginSuite(suite);
+    Console.WriteLine($"== {suite} ==");
     switch (suite)
     {
         case "emulator":
             await new EmulatorFloorSuite(quick, Console.Out).RunAsync(report);
             break;
+        case "floor":
+            await new EmulatorFloorSuite(quick, Console.Out, memoryOnly: true).RunAsync(report);
+            break;
+        case "writes":
+            await new WritePathSuite(quick, Console.Out).RunAsync(report);
+            break;
+        case "http":
+            await new HttpSuite(quick, Console.Out).RunAsync(report);
+            break;
+        case "listing":
+            await new ListingSuite(quick, Console.Out).RunAsync(report);
+            break;
+        case "engine":
+            await new EngineSuite(quick, Console.Out, repoRoot).RunAsync(report);
+            break;
+        case "profile":
+            await new ProfileSuite(quick, Console.Out).RunAsync(report);
+            break;
     }
 
-    report.PrintTable(Console.Out);
-    var path = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(repoRoot, "bench", "results", $"{suite}.json");
-    await report.WriteJsonAsync(path);
-    Console.WriteLine($"JSON summary written to {path}");
-    Console.WriteLine(report.ToJson().ToJsonString());
+    report.EndSuite(suite, sw.Elapsed);
 }
 
+report.BeginSuite("summary");
+Summary.Add(report);
+report.EndSuite("summary", total.Elapsed);
+report.Note($"Total wall time {total.Elapsed.TotalSeconds:F0} s.");
+
+report.PrintTable(Console.Out);
+var name = everything ? "latest" : string.Join('-', suites);
+var path = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(repoRoot, "bench", "results", $"{name}.json");
+await report.WriteJsonAsync(path);
+Console.WriteLine($"JSON summary written to {path}");
+Console.WriteLine(report.ToJson().ToJsonString());
 return 0;
-
-static bool IsOptionValue(string[] all, string value)
-{
-    var i = Array.IndexOf(all, value);
-    return i > 0 && all[i - 1] == "--out";
-}
 
 static string FindRepoRoot()
 {

@@ -3,6 +3,9 @@ namespace EccoStudio.Bench.Measurement;
 /// <summary>One measured quantity: the median of several runs after warm-up, with min and max beside it.</summary>
 public sealed record Figure(string Key, string Unit, double Median, double Min, double Max, int Runs)
 {
+    /// <summary>A note printed under the table (how the figure was obtained, caveats).</summary>
+    public string? Note { get; init; }
+
     public static Figure FromSamples(string key, string unit, IReadOnlyList<double> samples)
     {
         if (samples.Count == 0)
@@ -23,4 +26,7 @@ public sealed record Figure(string Key, string Unit, double Median, double Min, 
             numerator.Min / denominator.Max,
             numerator.Max / denominator.Min,
             Math.Min(numerator.Runs, denominator.Runs));
+
+    /// <summary>The same figure under another key (a headline key of the summary).</summary>
+    public Figure As(string key, string? note = null) => this with { Key = key, Note = note ?? Note };
 }

@@ -4,28 +4,72 @@ using System.Text.Json.Nodes;
 
 namespace EccoStudio.Bench.Measurement;
 
-/// <summary>Collects figures, prints them as a table and writes a machine-readable JSON summary.</summary>
-public sealed class Report(string suite, bool quick)
+/// <summary>Collects figures (grouped by suite), prints them as a table and writes a machine-readable JSON summary.</summary>
+public sealed class Report(IReadOnlyList<string> suites, bool quick)
 {
-    private readonly List<Figure> _figures = [];
+    private readonly List<(string Suite, Figure Figure)> _figures = [];
+    private readonly List<string> _notes = [];
+    private readonly Dictionary<string, double> _suiteSeconds = new(StringComparer.Ordinal);
+    private string _suite = "";
 
-    public IReadOnlyList<Figure> Figures => _figures;
+    public IReadOnlyList<Figure> Figures => _figures.Select(f => f.Figure).ToList();
+
+    /// <summary>Figures added from now on belong to <paramref name="suite"/>.</summary>
+    public void BeginSuite(string suite) => _suite = suite;
+
+    public void EndSuite(string suite, TimeSpan elapsed) => _suiteSeconds[suite] = Math.Round(elapsed.TotalSeconds, 1);
 
     public Figure Add(Figure figure)
     {
-        _figures.Add(figure);
+        _figures.RemoveAll(f => f.Figure.Key == figure.Key);
+        _figures.Add((_suite, figure));
         return figure;
+    }
+
+    public void AddRange(IEnumerable<Figure> figures)
+    {
+        foreach (var f in figures)
+        {
+            Add(f);
+        }
+    }
+
+    public void Note(string note) => _notes.Add(note);
+
+    public Figure Find(string key) => _figures.Single(f => f.Figure.Key == key).Figure;
+
+    public bool TryFind(string key, out Figure figure)
+    {
+        var hit = _figures.FirstOrDefault(f => f.Figure.Key == key);
+        figure = hit.Figure!;
+        return hit.Figure is not null;
     }
 
     public void PrintTable(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine($"Benchmark suite '{suite}'{(quick ? " (quick)" : string.Empty)} — {Environment.ProcessorCount} cores, {RuntimeLabel()}");
-        var keyWidth = Math.Max(10, _figures.Count == 0 ? 10 : _figures.Max(f => f.Key.Length));
-        output.WriteLine($"{"figure".PadRight(keyWidth)}  {"median",12}  {"min",12}  {"max",12}  unit");
-        foreach (var f in _figures)
+        output.WriteLine($"Benchmarks {string.Join(", ", suites)}{(quick ? " (quick)" : string.Empty)} — {Environment.ProcessorCount} cores, {RuntimeLabel()}, {Environment.OSVersion}");
+        var keyWidth = Math.Max(10, _figures.Count == 0 ? 10 : _figures.Max(f => f.Figure.Key.Length));
+        foreach (var group in _figures.GroupBy(f => f.Suite))
         {
-            output.WriteLine($"{f.Key.PadRight(keyWidth)}  {Format(f.Median),12}  {Format(f.Min),12}  {Format(f.Max),12}  {f.Unit}");
+            output.WriteLine();
+            output.WriteLine($"[{group.Key}]{(_suiteSeconds.TryGetValue(group.Key, out var s) ? $" ({s.ToString(CultureInfo.InvariantCulture)} s)" : "")}");
+            output.WriteLine($"{"figure".PadRight(keyWidth)}  {"median",10}  {"min",10}  {"max",10}  runs  unit");
+            foreach (var (_, f) in group)
+            {
+                output.WriteLine($"{f.Key.PadRight(keyWidth)}  {Format(f.Median),10}  {Format(f.Min),10}  {Format(f.Max),10}  {f.Runs,4}  {f.Unit}");
+            }
+        }
+
+        var notes = _figures.Where(f => f.Figure.Note is not null).Select(f => $"{f.Figure.Key}: {f.Figure.Note}").Concat(_notes).ToList();
+        if (notes.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Notes:");
+            foreach (var note in notes)
+            {
+                output.WriteLine("  - " + note);
+            }
         }
     }
 
@@ -33,7 +77,7 @@ public sealed class Report(string suite, bool quick)
     {
         var root = new JsonObject
         {
-            ["suite"] = suite,
+            ["suites"] = new JsonArray(suites.Select(s => (JsonNode)s).ToArray()),
             ["quick"] = quick,
             ["machine"] = new JsonObject
             {
@@ -44,19 +88,28 @@ public sealed class Report(string suite, bool quick)
             ["measured_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         var details = new JsonObject();
-        foreach (var f in _figures)
+        foreach (var (suite, f) in _figures)
         {
-            root[f.Key] = Math.Round(f.Median, 4);
-            details[f.Key] = new JsonObject
+            root[f.Key] = Round(f.Median);
+            var detail = new JsonObject
             {
+                ["suite"] = suite,
                 ["unit"] = f.Unit,
-                ["median"] = Math.Round(f.Median, 4),
-                ["min"] = Math.Round(f.Min, 4),
-                ["max"] = Math.Round(f.Max, 4),
+                ["median"] = Round(f.Median),
+                ["min"] = Round(f.Min),
+                ["max"] = Round(f.Max),
                 ["runs"] = f.Runs,
             };
+            if (f.Note is not null)
+            {
+                detail["note"] = f.Note;
+            }
+
+            details[f.Key] = detail;
         }
 
+        root["suite_seconds"] = new JsonObject(_suiteSeconds.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        root["notes"] = new JsonArray(_notes.Select(n => (JsonNode)n).ToArray());
         root["figures"] = details;
         return root;
     }
@@ -67,6 +120,8 @@ public sealed class Report(string suite, bool quick)
         var json = ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         await File.WriteAllTextAsync(path, json + "\n");
     }
+
+    private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 4) : -1;
 
     private static string Format(double value) =>
         value >= 100 ? value.ToString("F0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);

@@ -29,6 +29,36 @@ public sealed class Runner(int warmups, int runs)
         return Figure.FromSamples(key, unit, samples);
     }
 
+    /// <summary>
+    /// Measures several values per run: <paramref name="body"/> returns named values (e.g. p50/p95/p99 of the run);
+    /// each name becomes a figure over the runs (median, min, max). Warm-up runs are discarded.
+    /// </summary>
+    public async Task<IReadOnlyList<Figure>> SamplesAsync(string unit, Func<int, Task<IReadOnlyDictionary<string, double>>> body)
+    {
+        for (var i = 0; i < Warmups; i++)
+        {
+            await body(-1 - i);
+        }
+
+        var byKey = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (var i = 0; i < Runs; i++)
+        {
+            foreach (var (key, value) in await body(i))
+            {
+                if (!byKey.TryGetValue(key, out var list))
+                {
+                    byKey[key] = list = [];
+                    order.Add(key);
+                }
+
+                list.Add(value);
+            }
+        }
+
+        return order.Select(k => Figure.FromSamples(k, unit, byKey[k])).ToList();
+    }
+
     /// <summary>Runs <paramref name="count"/> operations on <paramref name="parallelism"/> workers.</summary>
     public static async Task<int> ParallelAsync(int count, int parallelism, Func<int, Task> op)
     {
@@ -43,5 +73,19 @@ public sealed class Runner(int warmups, int runs)
         });
         await Task.WhenAll(workers);
         return count;
+    }
+
+    /// <summary>Runs <paramref name="count"/> operations one after another, returning each one's latency in ms.</summary>
+    public static async Task<List<double>> SequentialLatenciesAsync(int count, Func<int, Task> op)
+    {
+        var latencies = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await op(i);
+            latencies.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        return latencies;
     }
 }

@@ -1,0 +1,71 @@
+using EccoStudio.Activities;
+using EccoStudio.Engine;
+using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Store;
+using Google.Cloud.Storage.V1;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EccoStudio.Bench.Support;
+
+/// <summary>
+/// The durable write path (<see cref="WriteEntityOrchestrator"/> and its activities, composed by
+/// <c>AddEccoWritePath</c>) on an engine of its own, against a bucket of the given emulator.
+/// </summary>
+public sealed class OrchestratedWritePath : IAsyncDisposable
+{
+    private static long _instances;
+
+    private OrchestratedWritePath(DurableEngine engine, IStorageOperationCounter counter)
+    {
+        Engine = engine;
+        Counter = counter;
+    }
+
+    public DurableEngine Engine { get; }
+
+    public DurableTaskClient Client => Engine.Client;
+
+    public IStorageOperationCounter Counter { get; }
+
+    public static async Task<OrchestratedWritePath> StartAsync(StorageClient client, string bucket, DurableEngineOptions? engine = null, ActivityDecorator? decorate = null)
+    {
+        var counter = new StorageOperationCounter();
+        var options = new WritePathOptions
+        {
+            Layout = new() { BucketName = bucket },
+            SchemasFolder = DirectStorage.SchemasFolder,
+            IndicesFile = Path.Combine(DirectStorage.SchemasFolder, "indices.json"),
+        };
+        var started = await DurableEngine.StartAsync(
+            engine ?? new DurableEngineOptions { Backend = EngineBackend.InMemory },
+            registry => WritePathTasks.Register(registry, options, decorate),
+            services =>
+            {
+                services.AddSingleton(client);
+                services.AddSingleton<IStorageOperationCounter>(counter);
+                services.AddEccoWritePath(options);
+            });
+        return new OrchestratedWritePath(started, counter);
+    }
+
+    /// <summary>One write, start to completion; throws unless it completed.</summary>
+    public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full)
+    {
+        var instanceId = $"bench-{Interlocked.Increment(ref _instances)}-{id}";
+        await Client.StartOrchestrationAsync(new TaskName(nameof(WriteEntityOrchestrator)), instanceId,
+            new WriteEntityInput(Ventures.Env, "venture", id, document, change));
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, guard.Token);
+        if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            throw new InvalidOperationException($"Write {instanceId} ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Engine.DisposeAsync();
+}

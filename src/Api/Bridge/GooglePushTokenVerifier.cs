@@ -32,7 +32,9 @@ public sealed class GooglePushTokenVerifier(IOptions<PubSubBridgeOptions> option
             {
                 Audience = [settings.Audience],
                 HttpClientFactory = keys.HttpClientFactory,
-                ForceGoogleCertRefresh = settings.ForceCertificateRefresh,
+                // A custom key source never shares Google.Apis.Auth's process-wide key cache (keyed by URL only): its keys
+                // must not serve Google's tokens, nor Google's cached keys its tokens.
+                ForceGoogleCertRefresh = settings.ForceCertificateRefresh || keys.HttpClientFactory is not null,
                 IssuedAtClockTolerance = TimeSpan.FromMinutes(1),
                 ExpirationTimeClockTolerance = TimeSpan.FromMinutes(1),
             });
@@ -46,6 +48,10 @@ public sealed class GooglePushTokenVerifier(IOptions<PubSubBridgeOptions> option
             throw new PushAuthenticationException("The push token is malformed.", e);
         }
         catch (ArgumentException e)
+        {
+            throw new PushAuthenticationException("The push token is malformed.", e);
+        }
+        catch (Newtonsoft.Json.JsonException e)
         {
             throw new PushAuthenticationException("The push token is malformed.", e);
         }

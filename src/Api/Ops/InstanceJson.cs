@@ -9,7 +9,13 @@ namespace EccoStudio.Api.Ops;
 /// <summary>Instance status in the Durable Functions HTTP API shape.</summary>
 public static class InstanceJson
 {
-    public static JsonObject Status(OrchestrationMetadata metadata, bool showInput, IReadOnlyList<HistoryEvent>? history, bool showHistoryOutput)
+    /// <param name="metadata">The instance.</param>
+    /// <param name="showInput">Include the input (else <c>input: null</c>).</param>
+    /// <param name="history">History events to list (<c>showHistory=true</c>), or null.</param>
+    /// <param name="showHistoryOutput">Include activity and orchestration results in the history events.</param>
+    /// <param name="historyUnavailable">Why history was asked for but could not be read (then <c>historyEvents</c> is null).</param>
+    public static JsonObject Status(OrchestrationMetadata metadata, bool showInput, IReadOnlyList<HistoryEvent>? history, bool showHistoryOutput,
+        string? historyUnavailable = null)
     {
         var json = new JsonObject
         {
@@ -31,6 +37,11 @@ public static class InstanceJson
         if (history is not null)
         {
             json["historyEvents"] = History(history, showHistoryOutput);
+        }
+        else if (historyUnavailable is not null)
+        {
+            json["historyEvents"] = null;
+            json["historyEventsUnavailable"] = historyUnavailable;
         }
 
         return json;

@@ -31,12 +31,13 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
         var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken)
             ?? throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}'.");
         IReadOnlyList<HistoryEvent>? history = null;
+        string? historyUnavailable = null;
         if (showHistory)
         {
-            history = await TryHistoryAsync(client, instanceId, cancellationToken);
+            (history, historyUnavailable) = await TryHistoryAsync(client, instanceId, cancellationToken);
         }
 
-        var body = InstanceJson.Status(metadata, showInput, history, showHistoryOutput);
+        var body = InstanceJson.Status(metadata, showInput, history, showHistoryOutput, historyUnavailable);
         if (metadata.RuntimeStatus is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended)
         {
             return ApiResults.Json(StatusCodes.Status202Accepted, body,
@@ -174,17 +175,27 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
         }
     }
 
-    private async Task<IReadOnlyList<HistoryEvent>?> TryHistoryAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The instance's history events, or (null, why) when the backend cannot stream them: the response then says so
+    /// (<c>historyEvents: null</c> + <c>historyEventsUnavailable</c>) instead of pretending the history is empty.
+    /// </summary>
+    private async Task<(IReadOnlyList<HistoryEvent>? Events, string? Unavailable)> TryHistoryAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
     {
         try
         {
-            return [.. await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken)];
+            return ([.. await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken)], null);
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException or Grpc.Core.RpcException or InvalidOperationException)
         {
             LogHistoryUnavailable(logger, instanceId, e.Message);
-            return [];
+            return (null, "The orchestration backend did not return this instance's history: " + FirstLine(e.Message));
         }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? text : text[..newline];
     }
 
     private static List<OrchestrationRuntimeStatus>? Statuses(HttpRequest request)

@@ -131,6 +131,34 @@ public sealed class ProfileSuite(bool quick, TextWriter log)
         var rawSingle = report.Add((await _runner.SamplesAsync("ms per put", _ => Raw(single, singleBucket, "profile_put_multipart_ms"))).Single());
         report.Add(Figure.Ratio("profile_put_resumable_over_multipart_latency", rawResumable, rawSingle));
 
+        // Reads: GcsObjectStore.GetAsync = metadata call + media call; each part alone.
+        var readName = "raw/1.json";
+        using var media = new HttpClient();
+        var mediaUri = new Uri(server.BaseUri, $"download/storage/v1/b/{defaultBucket}/o/{Uri.EscapeDataString(readName)}?alt=media");
+        async Task<IReadOnlyDictionary<string, double>> Reads(string key, Func<Task> read) =>
+            new Dictionary<string, double> { [key] = (await Runner.SequentialLatenciesAsync(_perRun, _ => read())).Average() };
+        report.Add((await _runner.SamplesAsync("ms per get", _ => Reads("profile_get_store_ms", () => gcs.GetAsync(defaultBucket, readName)))).Single() with
+        {
+            Note = "GcsObjectStore.GetAsync: objects.get (metadata) then a media download of that generation",
+        });
+        report.Add((await _runner.SamplesAsync("ms per get", _ => Reads("profile_get_metadata_ms", () => client.GetObjectAsync(defaultBucket, readName)))).Single());
+        report.Add((await _runner.SamplesAsync("ms per get", _ => Reads("profile_get_client_media_ms", async () =>
+        {
+            using var buffer = new MemoryStream();
+            await client.DownloadObjectAsync(defaultBucket, readName, buffer);
+        }))).Single());
+        report.Add((await _runner.SamplesAsync("ms per get", _ => Reads("profile_get_client_media_64k_chunk_ms", async () =>
+        {
+            using var buffer = new MemoryStream();
+            await client.DownloadObjectAsync(defaultBucket, readName, buffer, new DownloadObjectOptions { ChunkSize = SingleRequestUploadStore.SmallChunk });
+        }))).Single() with { Note = "the same client download with DownloadObjectOptions.ChunkSize = 64 KiB (default 10 MiB)" });
+        report.Add((await _runner.SamplesAsync("ms per get", _ => Reads("profile_get_raw_media_ms", async () =>
+        {
+            using var response = await media.GetAsync(mediaUri);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        }))).Single() with { Note = "one plain HTTP GET ?alt=media (x-goog-generation in the response headers)" });
+
         // The direct write path with each store, 16 writers, steady writes.
         async Task<Figure> Writes(IObjectStore store, string bucket, string key)
         {
@@ -142,8 +170,16 @@ public sealed class ProfileSuite(bool quick, TextWriter log)
                     i => pipeline.WriteAsync(Ventures.Target(ids[i]), Ventures.Document(ids[i], mrr: 50000 + run), Ulid.NewUlid()))));
         }
 
+        var tunedBucket = DirectStorage.NewBucket("tuned");
+        await client.CreateBucketAsync("ecco-local", tunedBucket);
+        var tuned = new SingleRequestUploadStore(gcs, http, server.BaseUri, counter, client);
         var resumable = await Writes(gcs, defaultBucket, "profile_direct_resumable_writes_per_s");
         var multipart = await Writes(single, singleBucket, "profile_direct_multipart_writes_per_s");
+        var both = await Writes(tuned, tunedBucket, "profile_direct_tuned_writes_per_s");
+        report.Add(Figure.Ratio("profile_tuned_over_default_writes", both, resumable) with
+        {
+            Note = "direct writes/s with single-request puts AND 64 KiB download chunks ÷ the current GcsObjectStore (the proposed improvement)",
+        });
         report.Add(Figure.Ratio("profile_multipart_over_resumable_writes", multipart, resumable) with
         {
             Note = "direct writes/s when every put is one multipart request instead of a resumable upload (2 requests)",

@@ -12,10 +12,37 @@ namespace EccoStudio.Bench.Support;
 /// Everything else is delegated to the real <see cref="GcsObjectStore"/>. Shows what the write path gains when small
 /// JSON objects are uploaded in a single request. Not hardened (no retries): a measurement aid only.
 /// </summary>
-public sealed class SingleRequestUploadStore(IObjectStore inner, HttpClient http, Uri emulator, IStorageOperationCounter counter) : IObjectStore
+/// With a <paramref name="client"/>, reads also change: the media download gets a small <c>ChunkSize</c> (the client's
+/// default is 10 MiB, which the downloader allocates as its buffer for every download, even of a 400-byte object).
+public sealed class SingleRequestUploadStore(IObjectStore inner, HttpClient http, Uri emulator, IStorageOperationCounter counter,
+    Google.Cloud.Storage.V1.StorageClient? client = null) : IObjectStore
 {
-    public Task<StoredObject?> GetAsync(string bucket, string name, long? generation = null, CancellationToken cancellationToken = default) =>
-        inner.GetAsync(bucket, name, generation, cancellationToken);
+    public const int SmallChunk = 64 * 1024;
+
+    public async Task<StoredObject?> GetAsync(string bucket, string name, long? generation = null, CancellationToken cancellationToken = default)
+    {
+        if (client is null)
+        {
+            return await inner.GetAsync(bucket, name, generation, cancellationToken);
+        }
+
+        counter.Record(StorageOperationKind.Get);
+        Google.Apis.Storage.v1.Data.Object meta;
+        try
+        {
+            meta = await client.GetObjectAsync(bucket, name, new Google.Cloud.Storage.V1.GetObjectOptions { Generation = generation }, cancellationToken);
+        }
+        catch (Google.GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        await client.DownloadObjectAsync(bucket, name, buffer,
+            new Google.Cloud.Storage.V1.DownloadObjectOptions { Generation = meta.Generation, ChunkSize = SmallChunk }, cancellationToken);
+        return new StoredObject(new StoredObjectInfo(bucket, name, meta.Generation ?? 0, meta.Metageneration ?? 0, (long)(meta.Size ?? 0), meta.ContentEncoding,
+            meta.UpdatedDateTimeOffset, meta.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(meta.Metadata)), buffer.ToArray());
+    }
 
     public Task<StoredObjectInfo?> GetInfoAsync(string bucket, string name, CancellationToken cancellationToken = default) =>
         inner.GetInfoAsync(bucket, name, cancellationToken);

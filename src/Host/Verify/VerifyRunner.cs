@@ -1,0 +1,91 @@
+using EccoStudio.Activities;
+using EccoStudio.Engine;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Consistency;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
+using Google;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EccoStudio.Host.Verify;
+
+/// <summary>
+/// Runs <c>verify</c>: the consistency check over the bucket, and with <c>--repair</c> reconciles of the drifted
+/// entities on a Durable Task engine embedded in this process (in-memory; the same ReconcileEntityOrchestrator and
+/// activities as the hosts, CAS-only, so it is safe next to a running host), then checks again.
+/// Exit codes: 0 no drift, 1 drift remains, 3 the check could not run (GCS unreachable, bucket missing).
+/// </summary>
+public static class VerifyRunner
+{
+    public const int Drift = 1;
+    public const int CouldNotRun = 3;
+
+    public static Task<int> RunAsync(VerifySettings settings, CancellationToken cancellationToken) =>
+        RunAsync(settings, Console.Out, Console.Error, !Console.IsErrorRedirected, cancellationToken);
+
+    public static async Task<int> RunAsync(VerifySettings settings, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
+    {
+        var progress = new TerminalProgress(error, interactive);
+        try
+        {
+            var schemas = settings.SchemasFolder ?? FolderSchemaSource.FindRepoSchemas();
+            var context = CreateContext(settings, schemas);
+            _ = await context.Store.ListAsync(settings.Bucket, "env/", null, null, 1, cancellationToken); // bucket reachable?
+
+            var checker = new ConsistencyChecker(context, new ConsistencyCheckOptions { MaxReportedDifferences = settings.MaxDifferences });
+            var kinds = settings.Entities.Count == 0 ? null : settings.Entities.Select(EntityCatalog.Get).ToList();
+            var report = await checker.CheckAsync(settings.Env, kinds, progress, cancellationToken);
+            progress.Done();
+            await output.WriteLineAsync(report.Summary());
+            if (report.IsConsistent || !settings.Repair)
+            {
+                return report.IsConsistent ? 0 : Drift;
+            }
+
+            await output.WriteLineAsync($"repair: reconciling {report.DriftedEntities.Count} drifted entities on an embedded engine…");
+            var writePath = new WritePathOptions
+            {
+                EmulatorEndpoint = settings.Gcs,
+                Layout = new StorageLayoutOptions { BucketName = settings.Bucket },
+                IndicesFile = Path.Combine(schemas, "indices.json"),
+            };
+            await using var engine = await DurableEngine.StartAsync(new DurableEngineOptions(), r => WritePathTasks.Register(r, writePath),
+                s => s.AddEccoWritePath(writePath), cancellationToken: cancellationToken);
+            var result = await ConsistencyRepair.RunAsync(checker, new DurableReconciler(engine.Client), settings.Env, kinds, report, settings.MaxRounds, progress,
+                cancellationToken);
+            progress.Done();
+            await output.WriteLineAsync($"repair: {result.Reconciled} reconciles completed in {result.Rounds} round(s); after repair:");
+            await output.WriteLineAsync(result.After.Summary());
+            return result.After.IsConsistent ? 0 : Drift;
+        }
+        catch (GoogleApiException e) when (e.HttpStatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            progress.Done();
+            await error.WriteLineAsync($"error: bucket '{settings.Bucket}' not found at {Where(settings)}.");
+            return CouldNotRun;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or GoogleApiException or InvalidOperationException)
+        {
+            progress.Done();
+            await error.WriteLineAsync($"error: verify could not read {Where(settings)}: {FirstLine(e.Message)}");
+            return CouldNotRun;
+        }
+    }
+
+    /// <summary>The storage model over the bucket the settings name (read-only use).</summary>
+    public static StorageContext CreateContext(VerifySettings settings, string schemasFolder)
+    {
+        var client = settings.Gcs is { } gcs ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
+        var store = new GcsObjectStore(client, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
+        var paths = new ObjectPaths(new StorageLayoutOptions { BucketName = settings.Bucket });
+        return new StorageContext(store, paths, EntitySchemaRegistry.FromFolder(schemasFolder), IndexCatalog.Load(Path.Combine(schemasFolder, "indices.json")));
+    }
+
+    private static string Where(VerifySettings settings) => settings.Gcs?.ToString() ?? "Google Cloud Storage";
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+}

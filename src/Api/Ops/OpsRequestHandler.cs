@@ -183,7 +183,17 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     {
         try
         {
-            return ([.. await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken)], null);
+            var events = await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken);
+            if (events.Count > 0)
+            {
+                return ([.. events], null);
+            }
+
+            // Every existing instance has at least its ExecutionStarted event: an empty answer means the backend does
+            // not serve history (the local engine's gRPC sidecar streams history only while a step is executing).
+            LogHistoryUnavailable(logger, instanceId, "empty history stream");
+            return (null, "This engine does not serve orchestration history (the local host's Durable Task sidecar returns it only while a step is executing); " +
+                "customStatus carries the write's step-level progress. The Durable Functions extension in Azure serves full history.");
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException or Grpc.Core.RpcException or InvalidOperationException)
         {

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using EccoStudio.Api.Writes;
+using EccoStudio.Storage.Layout;
+using Microsoft.DurableTask.Client;
+
+namespace EccoStudio.Host.Tests.Fakes;
+
+/// <summary>The real scheduler, with every reconcile start the bridge asks for recorded (instance id, trigger, whether it was new).</summary>
+public sealed class CountingScheduler(IEntityWorkScheduler inner) : IEntityWorkScheduler
+{
+    public ConcurrentQueue<(string InstanceId, string Trigger, bool Started)> Reconciles { get; } = new();
+
+    public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
+        inner.StartWriteAsync(client, instanceId, write, cancellationToken);
+
+    public async Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken)
+    {
+        var started = await inner.StartReconcileAsync(client, instanceId, target, trigger, cancellationToken);
+        Reconciles.Enqueue((instanceId, trigger, started));
+        return started;
+    }
+
+    public Task<bool> StartCompactionAsync(DurableTaskClient client, string instanceId, string env, string entity, CancellationToken cancellationToken) =>
+        inner.StartCompactionAsync(client, instanceId, env, entity, cancellationToken);
+}

@@ -88,10 +88,23 @@ public sealed class WritePathHarness : IAsyncDisposable
     public async Task<string> StartAsync(string orchestrator, object input, string instanceId) =>
         await Client.StartOrchestrationAsync(new TaskName(orchestrator), instanceId, input, StartDedupe.RefuseIfExists);
 
+    /// <summary>Polls the instance (WaitForInstanceCompletionAsync polls every ~2 s on Azure Storage); the guard only stops a hang.</summary>
     public async Task<OrchestrationMetadata> WaitAsync(string instanceId, TimeSpan? guard = null)
     {
-        using var cts = new CancellationTokenSource(guard ?? TimeSpan.FromMinutes(3));
-        return await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cts.Token);
+        var deadline = DateTime.UtcNow + (guard ?? TimeSpan.FromMinutes(3));
+        OrchestrationMetadata? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
+            if (last is { IsCompleted: true })
+            {
+                return last;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{instanceId} did not finish; last status {last?.RuntimeStatus}, custom status {last?.SerializedCustomStatus}.");
     }
 
     public async Task<List<string>> ListAsync(string prefix = "") =>

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using EccoStudio.Engine;
+using EccoStudio.GcsEmulator.Faults;
+using EccoStudio.Orchestrations.Steps;
+using EccoStudio.Orchestrations.Tests.Support;
+using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.History;
+using EccoStudio.Testing;
+using Microsoft.DurableTask.Client;
+
+namespace EccoStudio.Orchestrations.Tests;
+
+/// <summary>One Azurite (started from the repo's npm package) for the write-path tests on the Azure Storage backend.</summary>
+[CollectionDefinition(Name)]
+public sealed class AzuriteWritePathGroup : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "WritePathAzurite";
+
+    public static DurableEngineOptions Options(AzuriteFixture azurite, string hub, string worker) => new()
+    {
+        Backend = EngineBackend.AzureStorage,
+        ConnectionString = azurite.ConnectionString,
+        TaskHubName = hub,
+        WorkerId = worker,
+        PartitionCount = 2,
+        ActivityVisibilityTimeout = TimeSpan.FromSeconds(10),
+        OrchestrationVisibilityTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static string NewHub(string prefix) => prefix + Guid.NewGuid().ToString("N")[..10];
+}
+
+[Collection(AzuriteWritePathGroup.Name)]
+[Trait("Backend", "Azurite")]
+public sealed class AzuriteWritePathTests(AzuriteFixture azurite, GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
+{
+    [Fact]
+    public async Task Write_OnAzurite_HappyPathLandsSnapshotManifestAndPointers()
+    {
+        await using var harness = await WritePathHarness.StartAsync(emulator,
+            engineOptions: AzuriteWritePathGroup.Options(azurite, AzuriteWritePathGroup.NewHub("wphappy"), "wp-happy"));
+        var done = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-AZ", Docs.Venture("V-AZ", "2025-11-06T10:00:00Z")));
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage);
+        var result = done.ReadOutputAs<WriteEntityResult>()!;
+
+        Assert.Equal(
+            [
+                result.HistoryObject,
+                "env/dev/indices/ventures/by-lead/Bob/V-AZ.json",
+                "env/dev/indices/ventures/by-next-due/2026-02/V-AZ.json",
+                "env/dev/indices/ventures/by-status/Pilot/V-AZ.json",
+                "env/dev/manifests/ventures/entries/V-AZ.json",
+                "env/dev/snapshots/ventures/V-AZ.json",
+            ],
+            (await harness.ListAsync("env/dev/")).OrderBy(n => n.Contains("/history/", StringComparison.Ordinal) ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(Docs.Venture("V-AZ", "2025-11-06T10:00:00Z"), await harness.ReadTextAsync("env/dev/snapshots/ventures/V-AZ.json"));
+        Assert.Equal(WriteSteps.Completed, JsonSerializer.Deserialize<WriteStatus>(done.SerializedCustomStatus!)!.Step);
+    }
+
+    [Fact]
+    public async Task Write_OnAzurite_PermanentIndexFailureCompensatesExactly()
+    {
+        await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 2,
+            engineOptions: AzuriteWritePathGroup.Options(azurite, AzuriteWritePathGroup.NewHub("wpcomp"), "wp-comp"));
+        var first = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-AZC", Docs.Venture("V-AZC", "2025-11-06T10:00:00Z")));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        var before = (await harness.DumpAsync("env/dev/")).Where(p => !p.Key.Contains("/history/", StringComparison.Ordinal)).ToList();
+
+        OrchestrationMetadata done;
+        emulator.Server.Faults.Update(new FaultSettings { Rate503 = 1.0, ObjectPrefix = "env/dev/indices/", Method = "PUT" });
+        try
+        {
+            done = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-AZC",
+                Docs.VenturePatch("V-AZC", "2025-11-06T11:00:00Z", new() { ["status"] = "Build" }), ChangeKind.MergePatch));
+        }
+        finally
+        {
+            emulator.Server.Faults.Update(new FaultSettings());
+        }
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        // Through the sidecar on Azure Storage the failure arrives as the output text, FailureDetails stays null.
+        Assert.Contains("failed at step indices after 2 attempt(s)", done.FailureDetails?.ErrorMessage ?? done.SerializedOutput, StringComparison.Ordinal);
+        Assert.Equal(before, (await harness.DumpAsync("env/dev/")).Where(p => !p.Key.Contains("/history/", StringComparison.Ordinal)).ToList());
+        var history = await harness.ListAsync("env/dev/ventures/V-AZC/history/");
+        Assert.Equal(3, history.Count);
+        Assert.Contains(history, h => (harness.ReadTextAsync(h).Result ?? string.Empty).Contains("\"_change\":\"compensation\"", StringComparison.Ordinal));
+    }
+}

@@ -16,14 +16,14 @@ public sealed class EntityFunctions(WriteRequestHandler writes, ReadRequestHandl
     [Function("PutEntity")]
     public async Task<IResult> PutEntity(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "{env}/{entity}/{id}")] HttpRequest request,
-        string env, string entity, string id, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        await writes.HandleAsync(request, env, entity, id, ChangeKind.Full, client, await FunctionsStatusLinks.ForAsync(client, context), request.HttpContext.RequestAborted);
+        string env, string entity, string id, [DurableClient] DurableTaskClient client) =>
+        await writes.HandleAsync(request, env, entity, id, ChangeKind.Full, client, new FunctionsStatusLinks(client, request), request.HttpContext.RequestAborted);
 
     [Function("PatchEntity")]
     public async Task<IResult> PatchEntity(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "{env}/{entity}/{id}")] HttpRequest request,
-        string env, string entity, string id, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        await writes.HandleAsync(request, env, entity, id, ChangeKind.MergePatch, client, await FunctionsStatusLinks.ForAsync(client, context), request.HttpContext.RequestAborted);
+        string env, string entity, string id, [DurableClient] DurableTaskClient client) =>
+        await writes.HandleAsync(request, env, entity, id, ChangeKind.MergePatch, client, new FunctionsStatusLinks(client, request), request.HttpContext.RequestAborted);
 
     [Function("GetEntity")]
     public Task<IResult> GetEntity(

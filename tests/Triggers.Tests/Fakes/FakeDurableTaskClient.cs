@@ -1,0 +1,42 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace EccoStudio.Triggers.Tests.Fakes;
+
+/// <summary>
+/// A client not bound by the Durable extension (so it has no webhook base URL); knows no instances. Starts go through
+/// the recording scheduler, so every other call is a test failure.
+/// </summary>
+public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
+{
+    public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        Task.FromResult<OrchestrationMetadata?>(null);
+
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw Unused();
+
+    public override Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+        throw Unused();
+
+    public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+        throw Unused();
+
+    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
+        throw Unused();
+
+    public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null,
+        CancellationToken cancellation = default) => throw Unused();
+
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw Unused();
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw Unused();
+
+    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        throw Unused();
+
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        throw Unused();
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static InvalidOperationException Unused() => new("The trigger under test must reach the engine only through the scheduler.");
+}

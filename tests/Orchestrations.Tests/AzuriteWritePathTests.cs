@@ -5,6 +5,8 @@ using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Store;
+using Microsoft.Extensions.Logging.Abstractions;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
 
@@ -85,5 +87,101 @@ public sealed class AzuriteWritePathTests(AzuriteFixture azurite, GcsEmulatorFix
         var history = await harness.ListAsync("env/dev/ventures/V-AZC/history/");
         Assert.Equal(3, history.Count);
         Assert.Contains(history, h => (harness.ReadTextAsync(h).Result ?? string.Empty).Contains("\"_change\":\"compensation\"", StringComparison.Ordinal));
+    }
+}
+
+[Collection(AzuriteWritePathGroup.Name)]
+[Trait("Backend", "Azurite")]
+public sealed class AzuriteWritePathKillTests(AzuriteFixture azurite, GcsEmulatorFixture emulator, Xunit.Abstractions.ITestOutputHelper output)
+    : IClassFixture<GcsEmulatorFixture>
+{
+    private const int Writes = 8;
+
+    [Fact]
+    public async Task Kill9_HostWithWritesInFlight_EveryAcceptedWriteCompletesAfterRestart()
+    {
+        var hub = AzuriteWritePathGroup.NewHub("wpkill");
+        const string worker = "wp-kill";
+        var bucket = emulator.NewBucketName("kill");
+        await emulator.CreateClient().CreateBucketAsync(emulator.ProjectId, bucket);
+        var acceptedFile = Path.Combine(azurite.Location, $"{hub}-accepted.txt");
+        IObjectStore store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
+
+        // Every storage call is slowed down, so writes are still in flight when the host dies.
+        emulator.Server.Faults.Update(new FaultSettings { LatencyRate = 1.0, LatencyMs = 150 });
+        var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int historyBeforeKill, snapshotsBeforeKill;
+        using (var child = StartChild([azurite.ConnectionString, hub, worker, emulator.Server.BaseUri.ToString(), bucket, Storage.Schemas.FolderSchemaSource.FindRepoSchemas(),
+                   Writes.ToString(System.Globalization.CultureInfo.InvariantCulture), acceptedFile], line =>
+               {
+                   if (line == "SCHEDULED")
+                   {
+                       scheduled.TrySetResult();
+                   }
+               }))
+        {
+            try
+            {
+                await scheduled.Task.WaitAsync(TimeSpan.FromSeconds(90));
+                var deadline = DateTime.UtcNow.AddSeconds(90);
+                while ((await store.ListAllAsync(bucket, "env/dev/ventures/")).Count < 2 && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
+            }
+            finally
+            {
+                child.Kill(entireProcessTree: true);
+                await child.WaitForExitAsync();
+            }
+        }
+
+        historyBeforeKill = (await store.ListAllAsync(bucket, "env/dev/ventures/")).Count;
+        snapshotsBeforeKill = (await store.ListAllAsync(bucket, "env/dev/snapshots/ventures/")).Count;
+        emulator.Server.Faults.Update(new FaultSettings());
+        var accepted = await File.ReadAllLinesAsync(acceptedFile);
+        output.WriteLine($"killed with {historyBeforeKill} history objects and {snapshotsBeforeKill} snapshots of {Writes}; {accepted.Length} accepted");
+        Assert.Equal(Writes, accepted.Length);
+        Assert.True(snapshotsBeforeKill < Writes, "the host was killed after every write had finished");
+
+        await using var restarted = await WritePathHarness.StartAsync(emulator, bucket: bucket, engineOptions: AzuriteWritePathGroup.Options(azurite, hub, worker));
+        foreach (var id in accepted)
+        {
+            var done = await restarted.WaitAsync(id, TimeSpan.FromMinutes(3));
+            Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{id}: {done.RuntimeStatus} {done.SerializedOutput}");
+        }
+
+        for (var i = 0; i < Writes; i++)
+        {
+            Assert.Single(await restarted.ListAsync($"env/dev/ventures/V-K{i}/history/"));
+            Assert.Contains("\"status\":\"Pilot\"", await restarted.ReadTextAsync($"env/dev/snapshots/ventures/V-K{i}.json"), StringComparison.Ordinal);
+            Assert.NotNull(await restarted.ReadTextAsync($"env/dev/manifests/ventures/entries/V-K{i}.json"));
+            Assert.NotNull(await restarted.ReadTextAsync($"env/dev/indices/ventures/by-status/Pilot/V-K{i}.json"));
+        }
+    }
+
+    private static System.Diagnostics.Process StartChild(string[] args, Action<string> onLine)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EccoStudio.WritePathKillHost.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = new System.Diagnostics.Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                onLine(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 }

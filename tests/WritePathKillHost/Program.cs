@@ -1,0 +1,58 @@
+using System.Globalization;
+using EccoStudio.Activities;
+using EccoStudio.Engine;
+using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Writes;
+
+// Usage: EccoStudio.WritePathKillHost <connection-string> <task-hub> <worker-id> <gcs-endpoint> <bucket> <schemas-folder> <count> <accepted-file>
+// Starts <count> WriteEntityOrchestrator instances ("kill-write-0" ...; venture V-K0 ...) on the Azure Storage backend,
+// writes each accepted instance id to <accepted-file>, prints "SCHEDULED", then waits to be killed.
+if (args.Length != 8)
+{
+    await Console.Error.WriteLineAsync("usage: <connection-string> <task-hub> <worker-id> <gcs-endpoint> <bucket> <schemas-folder> <count> <accepted-file>");
+    return 2;
+}
+
+var count = int.Parse(args[6], CultureInfo.InvariantCulture);
+var options = new WritePathOptions
+{
+    EmulatorEndpoint = new Uri(args[3]),
+    Layout = new() { BucketName = args[4] },
+    SchemasFolder = args[5],
+    IndicesFile = Path.Combine(args[5], "indices.json"),
+    Retry = new() { MaxAttempts = 10, FirstRetryInterval = TimeSpan.FromMilliseconds(200), MaxRetryInterval = TimeSpan.FromSeconds(2) },
+};
+var engineOptions = new DurableEngineOptions
+{
+    Backend = EngineBackend.AzureStorage,
+    ConnectionString = args[0],
+    TaskHubName = args[1],
+    WorkerId = args[2],
+    PartitionCount = 2,
+    MaxConcurrentActivities = 2,
+    ActivityVisibilityTimeout = TimeSpan.FromSeconds(10),
+    OrchestrationVisibilityTimeout = TimeSpan.FromSeconds(10),
+};
+
+await using var engine = await DurableEngine.StartAsync(engineOptions, r => WritePathTasks.Register(r, options), s => s.AddEccoWritePath(options));
+await using (var accepted = new StreamWriter(args[7], append: false) { AutoFlush = true })
+{
+    for (var i = 0; i < count; i++)
+    {
+        var id = $"V-K{i}";
+        var document = $$$"""
+            {"id":"{{{id}}}","entity":"venture","env":"dev","schema_version":"1.0.0","created_at":"2025-11-01T00:00:00Z","updated_at":"2025-11-06T10:00:00Z","lead":"Bob","status":"Pilot"}
+            """;
+        var result = await engine.Client.TryStartOrchestrationAsync(nameof(WriteEntityOrchestrator), $"kill-write-{i}",
+            new WriteEntityInput("dev", "venture", id, document));
+        if (result.Started)
+        {
+            await accepted.WriteLineAsync(result.InstanceId);
+        }
+    }
+}
+
+Console.WriteLine("SCHEDULED");
+await Task.Delay(Timeout.Infinite);
+return 0;

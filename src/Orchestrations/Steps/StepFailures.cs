@@ -16,8 +16,13 @@ namespace EccoStudio.Orchestrations.Steps;
 /// </summary>
 public static class StepFailures
 {
-    private static readonly string[] NonTransientTypes =
+    // By name only: TaskFailureDetails.IsCausedBy resolves the type by name across loaded assemblies and throws
+    // AmbiguousMatchException for names defined twice (System.Net.Http.HttpRequestException is).
+    private static readonly HashSet<string> NonTransientTypes = new(
     [
+        .. typeof(StorageModelException).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(StorageModelException)) || t == typeof(StorageModelException))
+            .Select(t => t.FullName!),
         typeof(WriteConflictException).FullName!,
         typeof(PreconditionFailedException).FullName!,
         typeof(RuleFormatException).FullName!,
@@ -27,13 +32,13 @@ public static class StepFailures
         typeof(FormatException).FullName!,
         typeof(System.Text.Json.JsonException).FullName!,
         typeof(KeyNotFoundException).FullName!,
-    ];
+    ], StringComparer.Ordinal);
 
     public static bool IsTransient(TaskFailureDetails failure)
     {
         for (var f = failure; f is not null; f = f.InnerFailure)
         {
-            if (NonTransientTypes.Contains(f.ErrorType, StringComparer.Ordinal) || f.IsCausedBy<StorageModelException>())
+            if (NonTransientTypes.Contains(f.ErrorType))
             {
                 return false;
             }

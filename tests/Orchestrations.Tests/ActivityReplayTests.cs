@@ -8,6 +8,7 @@ using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Json;
 using Microsoft.DurableTask.Client;
 using EccoStudio.Testing;
 
@@ -115,5 +116,48 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
         var after = (await harness.DumpAsync("env/dev/")).Where(p => !p.Key.Contains("/history/", StringComparison.Ordinal)).ToList();
         Assert.Equal(before, after);
         Assert.Equal(3, (await harness.ListAsync("env/dev/ventures/V-RC/history/")).Count);
+    }
+}
+
+/// <summary>The reconcile and compaction activities, each crashing once after its work.</summary>
+[Trait("Backend", "InMemory")]
+public sealed class MaintenanceReplayTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
+{
+    [Fact]
+    public async Task ReconcileAndCompaction_EveryActivityCrashesOnce_SameOutcome()
+    {
+        var ledger = new CrashLedger(name => name is nameof(RebuildSnapshotActivity) or nameof(UpsertManifestEntryActivity) or nameof(RepairIndicesActivity)
+            or nameof(BeginCompactionActivity) or nameof(WriteManifestShardActivity) or nameof(FinishCompactionActivity));
+        await using var harness = await WritePathHarness.StartAsync(emulator, ledger.Decorator);
+        var pipeline = new Storage.Writes.EntityWritePipeline(harness.Storage);
+        for (var i = 0; i < 12; i++)
+        {
+            var id = $"V-M{i:D2}";
+            await pipeline.WriteAsync(new Storage.Layout.EntityTarget("dev", Storage.Catalog.EntityCatalog.Venture, id),
+                JsonText.ParseObject(Docs.Venture(id, "2025-11-06T10:00:00Z")), Ulid.NewUlid());
+        }
+
+        // A history object dropped in by another tool: the snapshot, entry and pointers lag behind.
+        var late = Docs.VenturePatch("V-M00", "2025-11-06T11:00:00Z", new() { ["status"] = "Build", ["_change"] = "merge-patch" });
+        await harness.Store.PutAsync(harness.Bucket, $"env/dev/ventures/V-M00/history/2025/11/06/2025-11-06T11:00:00Z_{Ulid.NewUlid()}.json",
+            System.Text.Encoding.UTF8.GetBytes(late), Storage.Store.PutOptions.CreateOnly);
+
+        var reconcile = await harness.WaitAsync(await harness.StartAsync(nameof(Reconcile.ReconcileEntityOrchestrator),
+            new Reconcile.ReconcileEntityInput("dev", "venture", "V-M00", "late"), Reconcile.ReconcileEntityOrchestrator.InstanceIdFor("dev", "venture", "V-M00", "late")));
+        Assert.True(reconcile.RuntimeStatus == OrchestrationRuntimeStatus.Completed, reconcile.FailureDetails?.ErrorMessage);
+        Assert.Contains("\"status\":\"Build\"", await harness.ReadTextAsync("env/dev/snapshots/ventures/V-M00.json"), StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"Build\"", await harness.ReadTextAsync("env/dev/manifests/ventures/entries/V-M00.json"), StringComparison.Ordinal);
+        Assert.NotNull(await harness.ReadTextAsync("env/dev/indices/ventures/by-status/Build/V-M00.json"));
+        Assert.Null(await harness.ReadTextAsync("env/dev/indices/ventures/by-status/Pilot/V-M00.json"));
+
+        var compaction = await harness.WaitAsync(await harness.StartAsync(nameof(Compaction.CompactManifestOrchestrator),
+            new Compaction.CompactManifestInput("dev", "venture", ShardSize: 5), WritePathHarness.NewInstanceId("compact")));
+        Assert.True(compaction.RuntimeStatus == OrchestrationRuntimeStatus.Completed, compaction.FailureDetails?.ErrorMessage);
+        var result = compaction.ReadOutputAs<Compaction.CompactManifestResult>()!;
+        Assert.Equal((3, 12, true), (result.Shards, result.Entries, result.Published));
+        Assert.Equal(3, (await harness.ListAsync("env/dev/manifests/ventures/shards/")).Count);
+        Assert.Empty(await harness.ListAsync("env/dev/tmp/"));
+        Assert.Equal(12, (await new Storage.Writes.ManifestReader(harness.Storage).ReadAllAsync("dev", Storage.Catalog.EntityCatalog.Venture)).Count);
+        Assert.Equal(6, ledger.CrashesByActivity.Count);
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class GcsObjectStore(
     ILogger<GcsObjectStore> logger) : IObjectStore
 {
     private readonly ResiliencePipeline _retry = BuildRetry(storeOptions, logger);
+    private readonly MultipartUploader _multipart = new(client);
 
     public async Task<StoredObject?> GetAsync(string bucket, string name, long? generation = null, CancellationToken cancellationToken = default)
     {
@@ -43,7 +44,12 @@ public sealed partial class GcsObjectStore(
             using var buffer = new MemoryStream();
             try
             {
-                await client.DownloadObjectAsync(bucket, name, buffer, new DownloadObjectOptions { Generation = meta.Generation }, ct);
+                // The client's default chunk size (10 MiB) allocates that much for every download; size it to the object.
+                await client.DownloadObjectAsync(bucket, name, buffer, new DownloadObjectOptions
+                {
+                    Generation = meta.Generation,
+                    ChunkSize = DownloadChunkSize(meta.Size),
+                }, ct);
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound && generation is null)
             {
@@ -86,9 +92,14 @@ public sealed partial class GcsObjectStore(
                 ContentEncoding = gzip ? "gzip" : null,
                 Metadata = options.Metadata?.ToDictionary(p => p.Key, p => p.Value),
             };
-            using var stream = new MemoryStream(payload, writable: false);
             try
             {
+                if (payload.Length <= storeOptions.SingleRequestUploadMaxBytes)
+                {
+                    return ToInfo(await _multipart.UploadAsync(body, payload, options.IfGenerationMatch, options.IfMetagenerationMatch, ct));
+                }
+
+                using var stream = new MemoryStream(payload, writable: false);
                 var result = await client.UploadObjectAsync(body, stream, new UploadObjectOptions
                 {
                     IfGenerationMatch = options.IfGenerationMatch,
@@ -202,6 +213,9 @@ public sealed partial class GcsObjectStore(
         o.ContentEncoding,
         o.UpdatedDateTimeOffset,
         o.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(o.Metadata));
+
+    internal static int DownloadChunkSize(ulong? size) =>
+        (int)Math.Clamp((long)(size ?? 0) + 1, 64 * 1024, 10 * 1024 * 1024);
 
     private static byte[] Compress(ReadOnlySpan<byte> content)
     {

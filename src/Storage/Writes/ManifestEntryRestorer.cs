@@ -53,4 +53,50 @@ public sealed class ManifestEntryRestorer(StorageContext context)
 
         return false;
     }
+
+    /// <summary>
+    /// Reconcile: makes the entry match the CURRENT snapshot (even when that is older than the entry, e.g. after the
+    /// newest change was compensated), CAS on the entry; re-checks the snapshot generation afterwards and repeats if a
+    /// writer moved it meanwhile. Deletes the entry when there is no snapshot. True when it wrote.
+    /// </summary>
+    public async Task<bool> EnsureMatchesSnapshotAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(target.Env);
+        var name = ObjectPaths.ManifestEntry(target);
+        var reader = new EntityReader(context);
+        var wrote = false;
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            var snapshot = await reader.GetSnapshotAsync(target, cancellationToken);
+            var existing = await context.Store.GetAsync(bucket, name, null, cancellationToken);
+            var bytes = snapshot is null ? null : JsonText.ToBytes(ManifestWriter.Entry(target, snapshot.Document));
+            try
+            {
+                if (bytes is null)
+                {
+                    if (existing is not null)
+                    {
+                        wrote |= await context.Store.DeleteAsync(bucket, name, existing.Generation, cancellationToken);
+                    }
+                }
+                else if (existing is null || !existing.Content.Span.SequenceEqual(bytes))
+                {
+                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation), cancellationToken);
+                    wrote = true;
+                }
+            }
+            catch (PreconditionFailedException)
+            {
+                continue;
+            }
+
+            var after = await context.Store.GetInfoAsync(bucket, ObjectPaths.Snapshot(target), cancellationToken);
+            if (after?.Generation == snapshot?.Generation)
+            {
+                return wrote;
+            }
+        }
+
+        return wrote;
+    }
 }

@@ -129,3 +129,37 @@ public sealed class ConvergenceTests(GcsEmulatorFixture emulator) : IClassFixtur
         Assert.Equal(generations, (await inOrder.Store.ListAllAsync(inOrder.Bucket, "env/dev/")).ToDictionary(o => o.Name, o => o.Generation));
     }
 }
+
+[Trait("Backend", "InMemory")]
+public sealed class ReconcileRepairTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
+{
+    [Fact]
+    public async Task Reconcile_NewestChangeCompensatedByOps_RollsSnapshotEntryAndPointersBack()
+    {
+        await using var harness = await WritePathHarness.StartAsync(emulator);
+        var target = new EntityTarget("dev", EntityCatalog.Venture, "V-OPS");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed,
+            (await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-OPS", Docs.Venture("V-OPS", "2025-11-06T10:00:00Z")))).RuntimeStatus);
+        var before = await harness.DumpAsync("env/dev/");
+        var second = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-OPS",
+            Docs.VenturePatch("V-OPS", "2025-11-06T11:00:00Z", new() { ["status"] = "Build" }), ChangeKind.MergePatch));
+        var secondObject = second.ReadOutputAs<WriteEntityResult>()!.HistoryObject;
+
+        // Ops cancel the second change by appending a compensation record, then reconcile.
+        var envelope = Storage.Envelope.EnvelopeReader.Read(JsonText.ParseObject(Docs.Venture("V-OPS", "2025-11-06T10:00:00Z")), target);
+        var compensation = ChangeValidator.PrepareCompensation(target, envelope, DateTimeOffset.Parse("2025-11-07T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Ulid.NewUlid(), ObjectNameParser.Parse(secondObject).HistoryUlid!.Value, "ops: wrong status");
+        await new HistoryWriter(harness.Storage).AppendAsync(compensation);
+        var done = await harness.WaitAsync(await harness.StartAsync(nameof(ReconcileEntityOrchestrator), new ReconcileEntityInput("dev", "venture", "V-OPS", "ops"),
+            ReconcileEntityOrchestrator.InstanceIdFor("dev", "venture", "V-OPS", "ops")));
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage);
+
+        var after = await harness.DumpAsync("env/dev/");
+        foreach (var name in new[] { ObjectPaths.Snapshot(target), ObjectPaths.ManifestEntry(target), "env/dev/indices/ventures/by-status/Pilot/V-OPS.json" })
+        {
+            Assert.Equal(before[name], after[name]);
+        }
+
+        Assert.DoesNotContain("env/dev/indices/ventures/by-status/Build/V-OPS.json", after.Keys);
+    }
+}

@@ -6,14 +6,18 @@ using Microsoft.DurableTask;
 namespace EccoStudio.Activities.Manifests;
 
 /// <summary>Input: the snapshot the entry describes.</summary>
-public sealed record UpsertManifestEntryInput(EntityRef Entity, string Snapshot);
+public sealed record UpsertManifestEntryInput(EntityRef Entity, string Snapshot, bool MatchCurrentSnapshot = false);
 
 /// <summary>
 /// Step 3: the entity's own manifest entry object (<see cref="ManifestWriter"/>: CAS, an entry with a newer
-/// updated_at is left alone, identical bytes are not rewritten). Idempotent. Returns true when it wrote.
+/// updated_at is left alone, identical bytes are not rewritten). Idempotent. Returns true when it wrote. With
+/// <see cref="UpsertManifestEntryInput.MatchCurrentSnapshot"/> (reconcile) the entry is made to match the stored
+/// snapshot even when that is older (<see cref="ManifestEntryRestorer.EnsureMatchesSnapshotAsync"/>).
 /// </summary>
 public sealed class UpsertManifestEntryActivity(StorageContext storage) : TaskActivity<UpsertManifestEntryInput, bool>
 {
     public override Task<bool> RunAsync(TaskActivityContext context, UpsertManifestEntryInput input) =>
-        new ManifestWriter(storage).UpsertEntryAsync(input.Entity.ToTarget(), JsonText.ParseObject(input.Snapshot));
+        input.MatchCurrentSnapshot
+            ? new ManifestEntryRestorer(storage).EnsureMatchesSnapshotAsync(input.Entity.ToTarget())
+            : new ManifestWriter(storage).UpsertEntryAsync(input.Entity.ToTarget(), JsonText.ParseObject(input.Snapshot));
 }

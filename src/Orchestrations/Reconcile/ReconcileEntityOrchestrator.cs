@@ -51,7 +51,7 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         }
 
         steps.Begin("manifest");
-        var manifest = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, rebuilt.After),
+        var manifest = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, rebuilt.After, MatchCurrentSnapshot: true),
             steps.Options("manifest"));
         steps.Complete("manifest");
 

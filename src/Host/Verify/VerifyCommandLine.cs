@@ -81,7 +81,16 @@ public static class VerifyCommandLine
                 return;
             }
 
-            var value = result.GetValueOrDefault<T>();
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return; // the token does not convert: the parser already reports that as an error
+            }
+
             if (value is not null && check(value) is { } error)
             {
                 result.AddError(error);

@@ -4,7 +4,6 @@ using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
-using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
@@ -90,13 +89,14 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
     public async Task CompensationActivities_CrashAfterTheirWorkThenRetried_StillRestoreExactly()
     {
         var ledger = new CrashLedger();
-        await using var harness = await WritePathHarness.StartAsync(emulator, ledger.Decorator, o => o.Retry.MaxAttempts = 3);
+        var faults = new StoreFaults();
+        await using var harness = await WritePathHarness.StartAsync(emulator, ledger.Decorator, o => o.Retry.MaxAttempts = 3, faults: faults);
         var first = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-RC", Docs.Venture("V-RC", "2025-11-06T10:00:00Z")));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
         var before = (await harness.DumpAsync("env/dev/")).Where(p => !p.Key.Contains("/history/", StringComparison.Ordinal)).ToList();
 
         OrchestrationMetadata done;
-        emulator.Server.Faults.Update(new FaultSettings { Rate503 = 1.0, ObjectPrefix = "env/dev/indices/ventures/by-status/Build/", Method = "PUT" });
+        faults.FailAlways("env/dev/indices/ventures/by-status/Build/", Storage.Store.StorageOperationKind.Put);
         try
         {
             var patch = Docs.VenturePatch("V-RC", "2025-11-06T11:00:00Z", new() { ["status"] = "Build" });
@@ -104,7 +104,7 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
         }
         finally
         {
-            emulator.Server.Faults.Update(new FaultSettings());
+            faults.Clear();
         }
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);

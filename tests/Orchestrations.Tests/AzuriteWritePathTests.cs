@@ -62,14 +62,15 @@ public sealed class AzuriteWritePathTests(AzuriteFixture azurite, GcsEmulatorFix
     [Fact]
     public async Task Write_OnAzurite_PermanentIndexFailureCompensatesExactly()
     {
+        var faults = new StoreFaults();
         await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 2,
-            engineOptions: AzuriteWritePathGroup.Options(azurite, AzuriteWritePathGroup.NewHub("wpcomp"), "wp-comp"));
+            engineOptions: AzuriteWritePathGroup.Options(azurite, AzuriteWritePathGroup.NewHub("wpcomp"), "wp-comp"), faults: faults);
         var first = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-AZC", Docs.Venture("V-AZC", "2025-11-06T10:00:00Z")));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
         var before = (await harness.DumpAsync("env/dev/")).Where(p => !p.Key.Contains("/history/", StringComparison.Ordinal)).ToList();
 
         OrchestrationMetadata done;
-        emulator.Server.Faults.Update(new FaultSettings { Rate503 = 1.0, ObjectPrefix = "env/dev/indices/", Method = "PUT" });
+        faults.FailAlways("env/dev/indices/", StorageOperationKind.Put);
         try
         {
             done = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-AZC",
@@ -77,7 +78,7 @@ public sealed class AzuriteWritePathTests(AzuriteFixture azurite, GcsEmulatorFix
         }
         finally
         {
-            emulator.Server.Faults.Update(new FaultSettings());
+            faults.Clear();
         }
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);

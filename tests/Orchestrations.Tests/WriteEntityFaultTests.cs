@@ -5,6 +5,7 @@ using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
@@ -22,9 +23,13 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
     [InlineData(WriteSteps.Indices, "env/dev/indices/")]
     public async Task Write_Transient503OnOneStep_IsRetriedAndCompletesWithOneHistoryObject(string step, string prefix)
     {
-        await using var harness = await WritePathHarness.StartAsync(emulator);
+        // Reads are failed by the emulator (its prefix rules see object names in read URLs); writes in front of the
+        // store (uploads carry the name only in the body). Both fail every call under the step's prefix until cleared.
+        var faults = new StoreFaults();
+        await using var harness = await WritePathHarness.StartAsync(emulator, faults: faults);
         emulator.Server.Faults.Stats.Reset();
         emulator.Server.Faults.Update(new FaultSettings { Rate503 = 1.0, ObjectPrefix = prefix });
+        faults.FailAlways(prefix, StorageOperationKind.Put, StorageOperationKind.Delete);
         string id;
         try
         {
@@ -33,7 +38,7 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
 
             // Two storage-level retries per attempt: wait for at least two failed attempts of the step.
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (emulator.Server.Faults.Stats.Snapshot().ServiceUnavailable < 4 && DateTime.UtcNow < deadline)
+            while (emulator.Server.Faults.Stats.Snapshot().ServiceUnavailable + faults.Injected < 3 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
@@ -46,6 +51,7 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
         finally
         {
             emulator.Server.Faults.Update(new FaultSettings());
+            faults.Clear();
         }
 
         var done = await harness.WaitAsync(id);
@@ -63,14 +69,15 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
     [Fact]
     public async Task Write_PermanentIndexFailure_CompensatesAndLeavesEverythingAsBefore()
     {
-        await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 3);
+        var faults = new StoreFaults();
+        await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 3, faults: faults);
         var first = await harness.WriteAsync(new WriteEntityInput("dev", "venture", "V-COMP", Docs.Venture("V-COMP", "2025-11-06T10:00:00Z")));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
         var before = await harness.DumpAsync("env/dev/");
         Assert.Contains("env/dev/indices/ventures/by-status/Pilot/V-COMP.json", before.Keys);
 
         OrchestrationMetadata done;
-        emulator.Server.Faults.Update(new FaultSettings { Rate503 = 1.0, ObjectPrefix = "env/dev/indices/", Method = "PUT" });
+        faults.FailAlways("env/dev/indices/", StorageOperationKind.Put);
         try
         {
             var patch = Docs.VenturePatch("V-COMP", "2025-11-06T11:00:00Z", new() { ["status"] = "Build", ["lead"] = "Alice" });
@@ -78,7 +85,7 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
         }
         finally
         {
-            emulator.Server.Faults.Update(new FaultSettings());
+            faults.Clear();
         }
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
@@ -112,8 +119,9 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
     [Fact]
     public async Task Write_PermanentSnapshotFailure_CompensatesWithRecordAndNoVisibleChange()
     {
-        await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 2);
-        emulator.Server.Faults.Update(new FaultSettings { Rate503 = 1.0, ObjectPrefix = "env/dev/snapshots/", Method = "PUT" });
+        var faults = new StoreFaults();
+        await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 2, faults: faults);
+        faults.FailAlways("env/dev/snapshots/", StorageOperationKind.Put);
         OrchestrationMetadata done;
         try
         {
@@ -121,7 +129,7 @@ public sealed class WriteEntityFaultTests(GcsEmulatorFixture emulator) : IClassF
         }
         finally
         {
-            emulator.Server.Faults.Update(new FaultSettings());
+            faults.Clear();
         }
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);

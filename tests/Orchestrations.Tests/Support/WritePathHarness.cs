@@ -45,7 +45,8 @@ public sealed class WritePathHarness : IAsyncDisposable
         ActivityDecorator? decorate = null,
         Action<WritePathOptions>? configure = null,
         DurableEngineOptions? engineOptions = null,
-        string? bucket = null)
+        string? bucket = null,
+        StoreFaults? faults = null)
     {
         var client = emulator.CreateClient();
         if (bucket is null)
@@ -71,6 +72,12 @@ public sealed class WritePathHarness : IAsyncDisposable
             services =>
             {
                 services.AddSingleton(client);
+                if (faults is not null)
+                {
+                    services.AddSingleton<IObjectStore>(sp => faults.Wrap(new GcsObjectStore(client, options.Store, new StorageOperationCounter(),
+                        Microsoft.Extensions.Logging.Abstractions.NullLogger<GcsObjectStore>.Instance)));
+                }
+
                 services.AddEccoWritePath(options);
             });
         return new WritePathHarness(engine, bucket);

@@ -20,7 +20,9 @@ internal sealed class MultipartUploader(StorageClient client)
     public async Task<GcsObject> UploadAsync(GcsObject resource, ReadOnlyMemory<byte> payload, long? ifGenerationMatch, long? ifMetagenerationMatch,
         CancellationToken cancellationToken)
     {
-        var query = "uploadType=multipart";
+        // The name also goes in the query (the JSON API accepts it there) so proxies, logs and the emulator's
+        // object-prefix fault rules see which object a request writes without parsing the body.
+        var query = "uploadType=multipart&name=" + Uri.EscapeDataString(resource.Name);
         if (ifGenerationMatch is { } generation)
         {
             query += "&ifGenerationMatch=" + generation.ToString(System.Globalization.CultureInfo.InvariantCulture);

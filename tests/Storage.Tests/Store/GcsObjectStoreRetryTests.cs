@@ -63,6 +63,20 @@ public sealed class GcsObjectStoreRetryTests(GcsEmulatorFixture emulator) : ICla
     }
 
     [Fact]
+    public async Task PutAsync_FaultRuleOnObjectPrefix_MatchesSingleRequestUploads()
+    {
+        var (store, bucket) = await NewStoreAsync();
+        Inject(new FaultSettings { Rate503 = 1, ObjectPrefix = "env/dev/snapshots/" });
+
+        await store.PutAsync(bucket, "env/dev/ventures/V1/history/x.json", Body, PutOptions.CreateOnly);
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
+            store.PutAsync(bucket, "env/dev/snapshots/ventures/V1.json", Body, new PutOptions()));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.HttpStatusCode);
+        Assert.Equal(1, emulator.Server.Faults.Stats.Snapshot().ServiceUnavailable);
+    }
+
+    [Fact]
     public async Task GetAsync_Under503_RetriesAndReturnsContent()
     {
         var (store, bucket) = await NewStoreAsync();

@@ -33,6 +33,12 @@ public sealed class WritePathOptions
     /// <summary>Entries per manifest shard.</summary>
     public int ManifestShardSize { get; set; } = 1000;
 
+    /// <summary>
+    /// How long the rules targeting an entity kind are reused between writes (0 = read them on every write).
+    /// A rule written through this process takes effect at once; through another process, within this time.
+    /// </summary>
+    public TimeSpan RulesCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Webhook delivery.</summary>
     public AlertDeliveryOptions Alerts { get; set; } = new();
 }

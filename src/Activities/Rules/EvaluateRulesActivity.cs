@@ -18,14 +18,20 @@ public sealed record AlertMessage(string RuleId, string EntityId, string ActionT
 
 /// <summary>
 /// Step 5a: the rules targeting the entity kind (found through the <c>rules/by-target</c> index, else by listing the
-/// rule snapshots) evaluated on the snapshot (<see cref="RuleEvaluator"/>). Reads only.
+/// rule snapshots) evaluated on the snapshot (<see cref="RuleEvaluator"/>). Reads only. The rule set is cached
+/// briefly per (env, kind) (<see cref="RuleSetCache"/>); evaluating a rule entity's own write invalidates its env.
 /// </summary>
-public sealed class EvaluateRulesActivity(StorageContext storage) : TaskActivity<EvaluateRulesInput, IReadOnlyList<AlertMessage>>
+public sealed class EvaluateRulesActivity(StorageContext storage, RuleSetCache cache) : TaskActivity<EvaluateRulesInput, IReadOnlyList<AlertMessage>>
 {
     public override async Task<IReadOnlyList<AlertMessage>> RunAsync(TaskActivityContext context, EvaluateRulesInput input)
     {
         var target = input.Entity.ToTarget();
-        var rules = await LoadRulesAsync(target);
+        if (target.Kind == EntityCatalog.Rule)
+        {
+            cache.Invalidate(target.Env);
+        }
+
+        var rules = await cache.GetOrLoadAsync(target.Env, target.Kind.Name, () => LoadRulesAsync(target));
         return RuleEvaluator.Evaluate(JsonText.ParseObject(input.Snapshot), rules)
             .Select(a => new AlertMessage(a.RuleId, a.EntityId, a.ActionType, a.Url, JsonText.ToText(a.Payload), a.DedupeKey))
             .ToList();

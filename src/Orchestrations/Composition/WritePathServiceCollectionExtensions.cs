@@ -1,4 +1,5 @@
 using EccoStudio.Activities;
+using EccoStudio.Activities.Rules;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Schemas;
@@ -32,6 +33,7 @@ public static class WritePathServiceCollectionExtensions
     {
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => sp.GetRequiredService<WritePathOptions>().Alerts);
+        services.TryAddSingleton(sp => new RuleSetCache(sp.GetRequiredService<WritePathOptions>().RulesCacheTtl, TimeProvider.System));
         services.TryAddSingleton<IStorageOperationCounter, StorageOperationCounter>();
         services.TryAddSingleton(sp => sp.GetRequiredService<WritePathOptions>().EmulatorEndpoint is { } endpoint
             ? StorageClientFactory.CreateForEmulator(endpoint)

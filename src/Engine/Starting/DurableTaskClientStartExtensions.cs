@@ -75,17 +75,8 @@ public static class DurableTaskClientStartExtensions
         StartDedupe dedupe = StartDedupe.RefuseIfExists,
         CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
-        StartOrchestrationOptions options = new StartOrchestrationOptions(instanceId)
-            .WithDedupeStatuses([.. DedupeStatusesFor(dedupe)]);
-        try
-        {
-            return await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, options, cancellationToken);
-        }
-        catch (Exception ex) when (IsAlreadyExists(ex))
-        {
-            throw new OrchestrationInstanceExistsException(instanceId, orchestrator.Name, ex);
-        }
+        var result = await client.TryStartOrchestrationAsync(orchestrator, instanceId, input, dedupe, cancellationToken);
+        return result.Started ? result.InstanceId : throw new OrchestrationInstanceExistsException(instanceId, orchestrator.Name);
     }
 
     private static bool IsAlreadyExists(Exception ex) => ex switch

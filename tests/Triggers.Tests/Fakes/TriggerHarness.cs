@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.Api;
+using EccoStudio.Api.Tests.Fakes;
 using EccoStudio.Api.Writes;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Testing;

@@ -9,9 +9,10 @@ namespace EccoStudio.Storage.Writes;
 /// <summary>
 /// Step 2 (§5): read the snapshot and its generation, fold the change in, write with ifGenerationMatch; on 412
 /// re-read and retry. The snapshot object's metadata <c>ecco-last-applied</c> holds the newest applied history key,
-/// so the JSON stays exactly the entity. A change newer than that key is folded in; an older or equal full
-/// document is a no-op (an older change never overwrites a newer snapshot; re-applying is idempotent); an older
-/// merge patch (arrived late) triggers a rebuild from history, which places it in order.
+/// so the JSON stays exactly the entity. A change newer than that key is folded in; re-applying the change equal to
+/// that key is a no-op; an older change (arrived late: a merge patch, or a full document a newer merge patch was
+/// already folded onto) triggers a rebuild from history, which places it in order (no write when the fold is unchanged,
+/// so an older change never overwrites a newer snapshot).
 /// </summary>
 public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 {
@@ -25,7 +26,9 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             HistoryKey last;
             if (current?.LastApplied is { } applied && change.Key <= applied)
             {
-                if (change.Change == ChangeKind.Full || change.Key == applied)
+                // Re-applying the last change is a no-op. Any OLDER change arriving late (a merge patch, or a full
+                // document that a newer merge patch was already folded onto) is placed in order by a rebuild.
+                if (change.Key == applied)
                 {
                     return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
                 }

@@ -48,6 +48,9 @@ public sealed record ChaosSummary
     public required IReadOnlyList<string> Refusals { get; init; }
     public required IReadOnlyList<string> MissingHistory { get; init; }
     public required IReadOnlyList<string> ExtraHistory { get; init; }
+
+    /// <summary>For the first drifted entities: history in fold order (key, kind, name, lead, status) and the snapshot's.</summary>
+    public required IReadOnlyList<string> DriftDiagnostics { get; init; }
     public int ExtraHistoryCount { get; init; }
 }
 
@@ -107,6 +110,19 @@ public static class ChaosRun
         var audit = await HistoryAudit.ReadAsync(stack.Storage, "dev", EntityCatalog.Venture, ids);
         var report = await stack.Checker().CheckAsync("dev", [EntityCatalog.Venture]);
         var notEnded = await Instances.NotEndedAsync(stack.Client);
+        var diagnostics = new List<string>();
+        foreach (var target in report.DriftedEntities.Take(2))
+        {
+            var reader = new Storage.Writes.EntityReader(stack.Storage);
+            foreach (var record in (await reader.ReadAllHistoryAsync(target)).OrderBy(r => r.Key))
+            {
+                var body = record.Body;
+                diagnostics.Add($"{target.Id} history {record.Key} {record.Change} name={body["name"]} lead={body["lead"]} status={body["status"]}");
+            }
+
+            var snapshot = await reader.GetSnapshotAsync(target);
+            diagnostics.Add($"{target.Id} snapshot gen={snapshot?.Generation} applied={snapshot?.LastApplied} name={snapshot?.Document["name"]} lead={snapshot?.Document["lead"]} status={snapshot?.Document["status"]} updated_at={snapshot?.Document["updated_at"]}");
+        }
 
         return new ChaosSummary
         {
@@ -135,6 +151,7 @@ public static class ChaosRun
             Refusals = outcomes.Where(o => !o.Accepted).Take(5).Select(o => $"{o.Op.Id} {o.Status} {o.Problem}").ToList(),
             MissingHistory = expectedHistory.Except(audit.ChangeRecords, StringComparer.Ordinal).Take(5).ToList(),
             ExtraHistory = audit.ChangeRecords.Except(expectedHistory, StringComparer.Ordinal).Take(5).ToList(),
+            DriftDiagnostics = diagnostics,
             ExtraHistoryCount = audit.ChangeRecords.Except(expectedHistory, StringComparer.Ordinal).Count(),
         };
     }

@@ -180,6 +180,29 @@ public class ConsistencyCheckerTests(GcsEmulatorFixture emulator) : IClassFixtur
         Assert.Equal(["V001", "V002", "V003"], reconciler.Seen.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task ApplyAsync_LateFullDocumentAfterNewerPatch_SnapshotEqualsFold()
+    {
+        // Found by the full-size chaos run: a full document whose snapshot step ran after a NEWER merge patch had been
+        // folded onto the older state was treated as a no-op, leaving the patch applied to the wrong base.
+        var (context, _) = await SeededAsync(count: 1);
+        var target = Target("V001");
+        var late = await new ChangeValidator(context).PrepareAsync(target, Venture("V001", "2025-11-03T10:00:00Z", "Launch"), Ulid.NewUlid());
+        await new HistoryWriter(context).AppendAsync(late);
+        var pipeline = new EntityWritePipeline(context);
+        await pipeline.WriteAsync(target, JsonText.ParseObject("""{"updated_at":"2025-11-04T10:00:00Z","lead":"Dana"}"""), Ulid.NewUlid(), ChangeKind.MergePatch);
+
+        var applied = await new SnapshotWriter(context).ApplyAsync(target, late.Record);
+        await new ManifestWriter(context).UpsertEntryAsync(target, applied.After);
+        await new IndexWriter(context).SyncAsync(target, applied.Before, applied.After, applied.Generation);
+
+        var snapshot = (await new EntityReader(context).GetSnapshotAsync(target))!;
+        Assert.Equal("Launch", snapshot.Document["status"]!.GetValue<string>());
+        Assert.Equal("Dana", snapshot.Document["lead"]!.GetValue<string>());
+        var report = await new ConsistencyChecker(context).CheckAsync("dev", Ventures);
+        Assert.True(report.IsConsistent, report.Summary());
+    }
+
     /// <summary>What ReconcileEntityOrchestrator does, without an engine: rebuild, manifest entry, index repair.</summary>
     private sealed class StorageReconciler(StorageContext context) : IEntityReconciler
     {

@@ -12,6 +12,9 @@ public class IdentifiersTests
     [InlineData("Under Review")]
     [InlineData("São Paulo, BR")]
     [InlineData("a_b.c+d:e~f(g)")]
+    [InlineData("Москва")]
+    [InlineData("東京-01")]
+    [InlineData("Ωμεγα-Δ")]
     public void ValidateId_AllowedValue_ReturnsIt(string value) => Assert.Equal(value, Identifiers.ValidateId(value));
 
     [Theory]
@@ -29,6 +32,15 @@ public class IdentifiersTests
     [InlineData("a#b", "outside")]
     [InlineData("a?b", "outside")]
     [InlineData("a*b", "outside")]
+    [InlineData("\uFF36\uFF10\uFF10\uFF11", "compatibility")] // fullwidth V001
+    [InlineData("\u212A1", "compatibility")] // Kelvin sign K
+    [InlineData("\uFB01le", "compatibility")] // ﬁ ligature
+    [InlineData("\U0001D407001", "compatibility")] // mathematical bold H
+    [InlineData("\u0412001", "mixes")] // Cyrillic В with ASCII digits looks like V001
+    [InlineData("V\u0430lue", "mixes")] // Latin with a Cyrillic а
+    [InlineData("\u039Fmega-V1", "mixes")] // Greek Ο beside Latin V
+    [InlineData("V\u0661", "ASCII digit")] // Arabic-Indic digit one
+    [InlineData("e\u0301t\u00E9", "outside")] // a combining mark (decomposed é)
     public void ValidateId_BadValue_ThrowsWithValueAndReason(string value, string reasonPart)
     {
         var ex = Assert.Throws<InvalidIdentifierException>(() => Identifiers.ValidateId(value));

@@ -87,7 +87,16 @@ public static class DevCommandLine
                 return;
             }
 
-            var value = result.GetValueOrDefault<T>();
+            T? value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return; // not convertible: the parser reports that error itself
+            }
+
             if (value is not null && check(value) is { } error)
             {
                 result.AddError(error);

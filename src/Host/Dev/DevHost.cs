@@ -156,6 +156,9 @@ public sealed partial class DevHost : IAsyncDisposable
         builder.Services.AddEccoWritePath(writePath);
         builder.Services.AddEccoDurableEngine(options =>
         {
+            // Tuning (visibility timeouts, concurrency, task hub, worker id) from configuration, e.g. DurableEngine__*;
+            // the command line's backend choice wins.
+            builder.Configuration.GetSection(DurableEngineOptions.SectionName).Bind(options);
             if (settings.AzuriteConnection is { } connection)
             {
                 options.Backend = EngineBackend.AzureStorage;

@@ -25,7 +25,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     public IReadOnlyList<string> Done => done;
 
     /// <summary>Attempts of a step that succeeded (its failures + the success).</summary>
-    public int Attempts(string name) => Failures(name) + 1;
+    public int Attempts(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + 1;
 
     /// <summary>
     /// Attempts made by a step that failed for good. The retry policy consults <see cref="RetryPolicy.HandleFailure"/>

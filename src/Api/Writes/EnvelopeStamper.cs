@@ -16,10 +16,18 @@ namespace EccoStudio.Api.Writes;
 /// <item><c>updated_at</c> is stamped with the acceptance time unless the caller supplies one (imports carry the
 /// original time; history ordering follows <c>updated_at</c>).</item>
 /// <item><c>schema_version</c> is the caller's (required).</item>
+/// <item>The envelope members lead the stored document in the spec's order (§3.2: id, entity, env, schema_version,
+/// created_at, updated_at); every other member keeps the caller's order.</item>
 /// </list>
 /// </summary>
 public static class EnvelopeStamper
 {
+    private static readonly string[] EnvelopeOrder =
+    [
+        EnvelopeReader.Id, EnvelopeReader.Entity, EnvelopeReader.Env, EnvelopeReader.SchemaVersionField,
+        EnvelopeReader.CreatedAt, EnvelopeReader.UpdatedAt,
+    ];
+
     public static void Stamp(EntityTarget target, JsonObject body, ChangeKind change, JsonObject? current, DateTimeOffset acceptedAt)
     {
         RouteField(body, EnvelopeReader.Id, target.Id);
@@ -42,6 +50,26 @@ public static class EnvelopeStamper
         else if (!body.ContainsKey(EnvelopeReader.CreatedAt))
         {
             body[EnvelopeReader.CreatedAt] = body[EnvelopeReader.UpdatedAt]?.DeepClone();
+        }
+
+        PutEnvelopeFirst(body);
+    }
+
+    private static void PutEnvelopeFirst(JsonObject body)
+    {
+        var members = body.ToList();
+        body.Clear();
+        foreach (var name in EnvelopeOrder)
+        {
+            foreach (var member in members.Where(m => m.Key == name))
+            {
+                body[member.Key] = member.Value;
+            }
+        }
+
+        foreach (var member in members.Where(m => Array.IndexOf(EnvelopeOrder, m.Key) < 0))
+        {
+            body[member.Key] = member.Value;
         }
     }
 

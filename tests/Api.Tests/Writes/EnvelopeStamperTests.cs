@@ -30,6 +30,18 @@ public sealed class EnvelopeStamperTests
     }
 
     [Fact]
+    public void Stamp_BodyWithEnvelopeMissingOrScattered_EnvelopeLeadsInSpecOrderRestKeepsCallerOrder()
+    {
+        var body = Body("""{"ventureId":"V1","schema_version":"1.0.0","asOf":"2025-11-01","id":"CT-1","holders":[]}""");
+
+        EnvelopeStamper.Stamp(Target, body, ChangeKind.Full, null, Accepted);
+
+        Assert.Equal(
+            ["id", "entity", "env", "schema_version", "created_at", "updated_at", "ventureId", "asOf", "holders"],
+            body.Select(p => p.Key).ToArray());
+    }
+
+    [Fact]
     public void Stamp_CallerSuppliesUpdatedAt_KeepsItForImports()
     {
         var body = Body("""{"schema_version":"1.0.0","updated_at":"2020-03-01T00:00:00Z"}""");

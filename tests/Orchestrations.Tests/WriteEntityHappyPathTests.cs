@@ -4,6 +4,7 @@ using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
 
@@ -34,6 +35,10 @@ public sealed class WriteEntityHappyPathTests(GcsEmulatorFixture emulator) : ICl
         Assert.Equal(4, history.Count);
         Assert.Equal(results.Values.Select(r => r.HistoryObject).Order(StringComparer.Ordinal), history);
         Assert.Matches(@"^env/prod/ideas/IDEA-001/history/2025/11/06/2025-11-06T10:18:22Z_[0-9A-HJKMNP-TV-Z]{26}\.json$", results["idea.history.json"].HistoryObject);
+        foreach (var name in history)
+        {
+            Assert.Equal("test@ecco.studio", (await harness.ReadAsync(name)).Info.Metadata[HistoryWriter.WrittenByMetadataKey]);
+        }
 
         Assert.Equal(
             [

@@ -7,8 +7,8 @@ using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.History;
 
-/// <summary>Input: the prepared change (name, exact body, key) to append.</summary>
-public sealed record AppendHistoryInput(EntityRef Entity, PreparedChangeOutput Change);
+/// <summary>Input: the prepared change (name, exact body, key) to append, and who wrote it (kept in object metadata).</summary>
+public sealed record AppendHistoryInput(EntityRef Entity, PreparedChangeOutput Change, string? WrittenBy = null);
 
 /// <summary>True when this call created the object; false when an identical one was already there (a retry).</summary>
 public sealed record AppendHistoryOutput(string ObjectName, bool Created);
@@ -23,7 +23,7 @@ public sealed class AppendHistoryActivity(StorageContext storage) : TaskActivity
     public override async Task<AppendHistoryOutput> RunAsync(TaskActivityContext context, AppendHistoryInput input)
     {
         var change = ToPrepared(input.Entity, input.Change);
-        var created = await new HistoryWriter(storage).AppendAsync(change);
+        var created = await new HistoryWriter(storage).AppendAsync(change, input.WrittenBy);
         return new AppendHistoryOutput(change.ObjectName, created);
     }
 

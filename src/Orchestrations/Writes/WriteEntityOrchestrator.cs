@@ -75,7 +75,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
         steps.Begin(WriteSteps.History);
         var appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
-            new AppendHistoryInput(entity, prepared), "the history object was not written");
+            new AppendHistoryInput(entity, prepared, input.WrittenBy), "the history object was not written");
 
         SnapshotStepOutput? snapshot = null;
         var indexWrites = 0;

@@ -5,7 +5,9 @@ using Microsoft.DurableTask;
 namespace EccoStudio.Activities.Indices;
 
 /// <summary>Input: the snapshot before and after (null = absent) and the generation of <see cref="After"/>.</summary>
-public sealed record SyncIndicesInput(EntityRef Entity, string? Before, string? After, long AfterGeneration);
+/// <param name="RepairAfter">The before-state is not known for sure (a retried snapshot step): after the planned moves,
+/// repair every pointer of the entity against its current snapshot (<see cref="IndexRepairer"/>; lists the index folders).</param>
+public sealed record SyncIndicesInput(EntityRef Entity, string? Before, string? After, long AfterGeneration, bool RepairAfter = false);
 
 /// <summary>
 /// Step 4: index pointers moved from the before-state to the after-state (<see cref="IndexWriter"/>: adds compared
@@ -14,6 +16,10 @@ public sealed record SyncIndicesInput(EntityRef Entity, string? Before, string? 
 /// </summary>
 public sealed class SyncIndicesActivity(StorageContext storage) : TaskActivity<SyncIndicesInput, int>
 {
-    public override Task<int> RunAsync(TaskActivityContext context, SyncIndicesInput input) =>
-        new IndexWriter(storage).SyncAsync(input.Entity.ToTarget(), WireJson.Parse(input.Before), WireJson.Parse(input.After), input.AfterGeneration);
+    public override async Task<int> RunAsync(TaskActivityContext context, SyncIndicesInput input)
+    {
+        var target = input.Entity.ToTarget();
+        var writes = await new IndexWriter(storage).SyncAsync(target, WireJson.Parse(input.Before), WireJson.Parse(input.After), input.AfterGeneration);
+        return input.RepairAfter ? writes + await new IndexRepairer(storage).RepairAsync(target) : writes;
+    }
 }

@@ -14,7 +14,8 @@ public sealed record ApplySnapshotInput(EntityRef Entity, PreparedChangeOutput C
 /// this change's (<see cref="Ours"/>: its last-applied key is the change's), and the last-applied key of
 /// <see cref="Before"/> (what a compensation restores).
 /// </summary>
-public sealed record SnapshotStepOutput(string? Before, string? BeforeKey, string After, long Generation, bool Changed, bool Ours, int CasAttempts);
+public sealed record SnapshotStepOutput(string? Before, string? BeforeKey, string After, long Generation, bool Changed, bool Ours, int CasAttempts,
+    bool BeforeRecomputed = false);
 
 /// <summary>
 /// Step 2: fold the change into the snapshot (CAS loop in <see cref="SnapshotWriter"/>). Idempotent under retry: when
@@ -41,12 +42,16 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
             // Applied by an earlier attempt of this activity: the before-state is the fold of what precedes this change.
             var history = await new EntityReader(storage).ReadAllHistoryAsync(target);
             var before = HistoryFold.Fold(history.Where(r => r.Change == ChangeKind.Compensation || r.Key < record.Key));
+            // With concurrent and out-of-order writers that fold may differ from what the snapshot really held before
+            // (BeforeRecomputed): the index step then repairs every pointer of the entity instead of trusting it.
             return new SnapshotStepOutput(WireJson.Text(before.Document), WireJson.Key(before.LastApplied), WireJson.Text(current.Document)!, current.Generation, false,
-                true, result.Attempts);
+                true, result.Attempts, BeforeRecomputed: true);
         }
 
-        // A newer change is already in the snapshot: this one is in history but changes nothing visible.
+        // A newer change is already in the snapshot: this one is in history but changes nothing visible. If an earlier
+        // attempt of this activity did apply it before the newer change landed, that newer writer moved pointers away
+        // from this change's state, not from the one before it: the index step repairs instead of trusting a plan.
         return new SnapshotStepOutput(WireJson.Text(result.Before), WireJson.Key(current?.LastApplied), WireJson.Text(result.After)!, result.Generation, false, false,
-            result.Attempts);
+            result.Attempts, BeforeRecomputed: true);
     }
 }

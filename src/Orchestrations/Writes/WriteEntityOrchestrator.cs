@@ -93,7 +93,8 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
             steps.Begin(WriteSteps.Indices);
             indexWrites = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation), steps.Options(WriteSteps.Indices));
+                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed),
+                steps.Options(WriteSteps.Indices));
             steps.Complete(WriteSteps.Indices);
         }
         catch (TaskFailedException failure)

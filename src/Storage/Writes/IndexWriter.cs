@@ -22,14 +22,21 @@ public sealed class IndexWriter(StorageContext context)
         var plan = planner.Plan(target, before, after);
         var operations = 0;
         var seen = new List<JsonObject?> { before };
+        var fromCurrentSnapshot = false;
         for (var round = 0; round < 16 && !plan.IsEmpty; round++)
         {
-            operations += await ApplyAsync(target, plan, cancellationToken);
+            var (count, ambiguous) = await ApplyAsync(target, plan, fromCurrentSnapshot, cancellationToken);
+            operations += count;
             var info = await context.Store.GetInfoAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), cancellationToken);
-            if (info is null || info.Generation == afterGeneration)
+            if (info is null || (info.Generation == afterGeneration && !ambiguous))
             {
                 break;
             }
+
+            // Either another writer moved the snapshot, or a pointer of the same updated_at held other display fields
+            // (a rebuild folded a late change in without moving updated_at): re-plan from the stored snapshot, whose
+            // pointers are then the truth.
+            fromCurrentSnapshot = true;
 
             var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
             if (current is null)
@@ -51,13 +58,17 @@ public sealed class IndexWriter(StorageContext context)
     }
 
     /// <summary>Applies a plan once (no snapshot re-check): adds compared with what is stored, removes preconditioned.</summary>
-    public Task<int> ApplyPlanAsync(EntityTarget target, IndexPlan plan, CancellationToken cancellationToken = default) =>
-        ApplyAsync(target, plan, cancellationToken);
+    public async Task<int> ApplyPlanAsync(EntityTarget target, IndexPlan plan, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync(target, plan, fromCurrentSnapshot: true, cancellationToken)).Count;
 
-    private async Task<int> ApplyAsync(EntityTarget target, IndexPlan plan, CancellationToken cancellationToken)
+    /// <param name="fromCurrentSnapshot">The plan's adds come from the stored snapshot: they replace what differs.
+    /// Otherwise (a writer's own after-state) a pointer with a newer updated_at is kept, and one with the same
+    /// updated_at but other content is left and reported as ambiguous.</param>
+    private async Task<(int Count, bool Ambiguous)> ApplyAsync(EntityTarget target, IndexPlan plan, bool fromCurrentSnapshot, CancellationToken cancellationToken)
     {
         var bucket = context.Bucket(target.Env);
         var count = 0;
+        var ambiguous = false;
         // Adds first, removes after: a failure part-way leaves the old pointers in place (nothing for a compensation
         // to re-create), and readers never miss the entity while its keys move.
         foreach (var pointer in plan.Add)
@@ -72,6 +83,13 @@ public sealed class IndexWriter(StorageContext context)
                     if (existing.Content.Span.SequenceEqual(bytes) || SameExceptUpdatedAt(old, pointer.Body)
                         || (pointer.Index.Mode == IndexMode.Latest && IsLater(pointer.Index, old, pointer.Body)))
                     {
+                        break;
+                    }
+
+                    if (!fromCurrentSnapshot && pointer.Index.Mode != IndexMode.Latest
+                        && EnvelopeReader.TryGetUpdatedAt(old, out var oldAt) && EnvelopeReader.TryGetUpdatedAt(pointer.Body, out var newAt) && oldAt >= newAt)
+                    {
+                        ambiguous |= oldAt == newAt;
                         break;
                     }
                 }
@@ -105,7 +123,7 @@ public sealed class IndexWriter(StorageContext context)
             }
         }
 
-        return count;
+        return (count, ambiguous);
     }
 
     /// <summary>

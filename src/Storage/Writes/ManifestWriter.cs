@@ -9,7 +9,8 @@ namespace EccoStudio.Storage.Writes;
 /// <summary>
 /// Step 3 (§5): upsert the entity's own manifest entry object <c>manifests/{prefix}/entries/{id}.json</c>
 /// (one line: <c>{"ptr","id","updated_at",…display}</c>), preconditioned on the generation read; an entry with a
-/// newer or equal updated_at is left alone. No shared object is touched per write.
+/// newer updated_at is left alone; one with the same updated_at but other content is made to match the stored
+/// snapshot (a rebuild folded a late change in without moving updated_at). No shared object is touched per write.
 /// </summary>
 public sealed class ManifestWriter(StorageContext context)
 {
@@ -48,10 +49,24 @@ public sealed class ManifestWriter(StorageContext context)
             if (existing is not null)
             {
                 var old = JsonText.ParseObject(existing.Content.Span);
-                if (existing.Content.Span.SequenceEqual(bytes)
-                    || (EnvelopeReader.TryGetUpdatedAt(old, out var oldAt) && oldAt > updatedAt))
+                if (existing.Content.Span.SequenceEqual(bytes))
                 {
                     return false;
+                }
+
+                if (EnvelopeReader.TryGetUpdatedAt(old, out var oldAt))
+                {
+                    if (oldAt > updatedAt)
+                    {
+                        return false;
+                    }
+
+                    if (oldAt == updatedAt)
+                    {
+                        // Same updated_at, different content: a late change was folded in by a rebuild, which keeps
+                        // updated_at. Which of the two is current only the stored snapshot can tell.
+                        return await new ManifestEntryRestorer(context).EnsureMatchesSnapshotAsync(target, cancellationToken);
+                    }
                 }
             }
 

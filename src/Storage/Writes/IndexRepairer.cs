@@ -18,6 +18,25 @@ public sealed class IndexRepairer(StorageContext context)
 {
     public async Task<int> RepairAsync(EntityTarget target, CancellationToken cancellationToken = default)
     {
+        // A writer may move the snapshot while the repair writes pointers of the state it read: re-check the
+        // generation afterwards and repair again against the newer snapshot (bounded).
+        var total = 0;
+        for (var round = 0; round < 8; round++)
+        {
+            var (writes, generation) = await RepairOnceAsync(target, cancellationToken);
+            total += writes;
+            var info = await context.Store.GetInfoAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), cancellationToken);
+            if ((info?.Generation ?? 0) == generation)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    private async Task<(int Writes, long Generation)> RepairOnceAsync(EntityTarget target, CancellationToken cancellationToken)
+    {
         var bucket = context.Bucket(target.Env);
         var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
         var planner = new IndexPlanner(context.Indices);
@@ -45,7 +64,7 @@ public sealed class IndexRepairer(StorageContext context)
 
         // Adds are compared with what is stored (no write when equal); removes only delete pointers naming this id.
         var writer = new IndexWriter(context);
-        return await writer.ApplyPlanAsync(target, new IndexPlan(wanted, stale), cancellationToken);
+        return (await writer.ApplyPlanAsync(target, new IndexPlan(wanted, stale), cancellationToken), current?.Generation ?? 0);
     }
 
     private async Task<bool> PointsAtAsync(string bucket, string name, string id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using EccoStudio.Testing;
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Support;
 using EccoStudio.Engine;
@@ -24,24 +25,34 @@ public sealed class EngineSuite(bool quick, TextWriter log, string repoRoot)
             orchestrations: quick ? 100 : 200, runs: quick ? 3 : 5, poll: false);
         report.Add(memory.As("engine_work_items_per_s", $"in-memory engine, chain of {Activities} no-op activities, all instances started at once"));
 
-        if (!File.Exists(AzuriteProcess.Executable(repoRoot)))
+        if (!File.Exists(Path.Combine(repoRoot, "node_modules", ".bin", "azurite")))
         {
             report.Note("engine on Azurite skipped: node_modules/.bin/azurite is missing (run `npm install` at the repo root).");
             return;
         }
 
         log.WriteLine("[engine] starting Azurite");
-        await using var azurite = await AzuriteProcess.StartAsync(repoRoot);
-        var azure = await MeasureAsync(new DurableEngineOptions
+        // The same launcher the tests use (free ports, temp location, process tree killed on dispose).
+        var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        try
         {
-            Backend = EngineBackend.AzureStorage,
-            ConnectionString = azurite.ConnectionString,
-            TaskHubName = "bench" + Guid.NewGuid().ToString("N")[..8],
-            WorkerId = "bench-worker",
-            PartitionCount = 4,
-        }, "azurite", orchestrations: quick ? 20 : 40, runs: 3, poll: true);
-        report.Add(azure.As("engine_azurite_work_items_per_s", $"DurableTask.AzureStorage on Azurite, chain of {Activities} no-op activities"));
-        report.Add(Figure.Ratio("engine_azurite_over_memory", azure, memory));
+            var azure = await MeasureAsync(new DurableEngineOptions
+            {
+                Backend = EngineBackend.AzureStorage,
+                ConnectionString = azurite.ConnectionString,
+                TaskHubName = "bench" + Guid.NewGuid().ToString("N")[..8],
+                WorkerId = "bench-worker",
+                PartitionCount = 4,
+            }, "azurite", orchestrations: quick ? 20 : 40, runs: 3, poll: true);
+            report.Add(azure.As("engine_azurite_work_items_per_s", $"DurableTask.AzureStorage on Azurite, chain of {Activities} no-op activities"));
+            report.Add(Figure.Ratio("engine_azurite_over_memory", azure, memory));
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+            azurite.Dispose();
+        }
     }
 
     private async Task<Figure> MeasureAsync(DurableEngineOptions options, string label, int orchestrations, int runs, bool poll)

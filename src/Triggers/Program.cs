@@ -1,6 +1,9 @@
 using EccoStudio.Activities;
 using EccoStudio.Api;
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Telemetry;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using EccoStudio.Triggers.Middleware;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +14,16 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ProblemDetailsMiddleware>();
 builder.Services.AddEccoStudio(builder.Configuration);
+// Traces and metrics the way the Functions host expects: the worker's invocation spans continue the host's trace
+// (UseFunctionsWorkerDefaults); Application Insights receives them when its connection string is configured.
+builder.Services.AddEccoTelemetry(builder.Configuration, otel =>
+{
+    otel.UseFunctionsWorkerDefaults();
+    if (!string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+    {
+        otel.UseAzureMonitorExporter();
+    }
+});
 var writePath = new WritePathOptions();
 builder.Configuration.GetSection(WritePathOptions.SectionName).Bind(writePath);
 builder.Services.AddEccoWritePath(writePath);

@@ -7,6 +7,7 @@ using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
+using EccoStudio.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,7 @@ public sealed partial class DeliverAlertActivity(
         var owner = EnvelopeReader.TryGetString(record, "owner");
         if (state is AlertDeliveryState.Delivered or AlertDeliveryState.Rejected or AlertDeliveryState.Unknown || owner != input.Owner)
         {
+            AlertTelemetry.Suppressed.Add(1, new KeyValuePair<string, object?>(EccoTags.Reason, owner != input.Owner ? "other_owner" : "already_" + state));
             return new DeliverAlertOutput(alert.DedupeKey, state ?? AlertDeliveryState.Unknown, 0, EnvelopeReader.TryGetString(record, "last_error"));
         }
 
@@ -52,6 +54,7 @@ public sealed partial class DeliverAlertActivity(
         {
             await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Unknown, input.At, "a previous attempt stopped while posting");
             LogUnknown(logger, alert.DedupeKey);
+            AlertTelemetry.Suppressed.Add(1, new KeyValuePair<string, object?>(EccoTags.Reason, "interrupted"));
             return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Unknown, 0, "a previous attempt stopped while posting");
         }
 
@@ -74,6 +77,7 @@ public sealed partial class DeliverAlertActivity(
                 PostOutcome.Rejected => AlertDeliveryState.Rejected,
                 _ => AlertDeliveryState.Unknown,
             };
+            AlertTelemetry.Sent.Add(1, new KeyValuePair<string, object?>(EccoTags.Outcome, next));
             generation = await UpdateAsync(bucket, name, record, generation, next, input.At, error);
             if (next != AlertDeliveryState.Retryable)
             {
@@ -143,6 +147,7 @@ public sealed partial class DeliverAlertActivity(
             Content = new StringContent(alert.Payload, Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", alert.DedupeKey);
+        request.Options.Set(EccoTelemetryNames.RedactUrl, true); // webhook URLs often carry a secret in the path
         try
         {
             using var response = await client.SendAsync(request, timeout.Token);

@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
 using EccoStudio.Api.Writes;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Writes;
+using EccoStudio.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -28,14 +31,47 @@ public sealed partial class PubSubBridgeHandler(
 {
     public async Task<IResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (bridgeOptions.Value.VerifyToken)
+        GcsNotification notification;
+        try
         {
-            await verifier.VerifyAsync(request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, cancellationToken);
+            if (bridgeOptions.Value.VerifyToken)
+            {
+                await verifier.VerifyAsync(request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, cancellationToken);
+            }
+
+            var body = await RequestBodies.ReadAsync(request, apiOptions.Value.MaxBodyBytes, cancellationToken);
+            notification = GcsNotification.Parse(body);
+        }
+        catch (Exception e) when (ProblemMapper.Map(e).Status is >= 400 and < 500)
+        {
+            var reason = ProblemMapper.Map(e).Status switch { 401 => "unauthorized", 403 => "forbidden", 413 => "too_large", 415 => "media_type", _ => "bad_request" };
+            BridgeTelemetry.Received.Add(1, new KeyValuePair<string, object?>(EccoTags.Outcome, "refused"));
+            BridgeTelemetry.Refused.Add(1, new KeyValuePair<string, object?>(EccoTags.Reason, reason));
+            throw;
         }
 
-        var body = await RequestBodies.ReadAsync(request, apiOptions.Value.MaxBodyBytes, cancellationToken);
-        var notification = GcsNotification.Parse(body);
         var (outcome, instanceId) = await HandleAsync(notification, client, cancellationToken);
+        BridgeTelemetry.Received.Add(1, new KeyValuePair<string, object?>(EccoTags.Outcome, outcome switch
+        {
+            BridgeOutcome.Started => "started",
+            BridgeOutcome.Duplicate => "duplicate",
+            BridgeOutcome.AlreadyReflected => "reflected",
+            BridgeOutcome.Ignored => "ignored",
+            _ => outcome.ToString().ToLowerInvariant(),
+        }));
+        if (outcome == BridgeOutcome.Duplicate)
+        {
+            BridgeTelemetry.Duplicates.Add(1);
+        }
+
+        if (Activity.Current is { } span)
+        {
+            span.SetTag(EccoTags.ObjectName, notification.ObjectName);
+            span.SetTag(EccoTags.Generation, notification.Generation);
+            span.SetTag(EccoTags.Outcome, outcome.ToString());
+            span.SetTag(EccoTags.InstanceId, instanceId);
+        }
+
         var json = new JsonObject { ["outcome"] = outcome.ToString(), ["instanceId"] = instanceId };
         return outcome switch
         {

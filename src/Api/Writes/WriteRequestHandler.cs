@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Writes;
+using EccoStudio.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -38,6 +41,7 @@ public sealed partial class WriteRequestHandler(
         var body = await RequestBodies.ReadObjectAsync(request, settings.MaxBodyBytes, mediaTypes, cancellationToken);
 
         var instanceId = WriteInstanceIds.For(target, key);
+        TagSpan(target, instanceId);
         if (key is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
             LogReplayed(logger, instanceId);
@@ -50,11 +54,29 @@ public sealed partial class WriteRequestHandler(
 
         var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key), cancellationToken);
         LogAccepted(logger, target.ToString(), change, instanceId, started);
+        if (started)
+        {
+            var tags = WriteTelemetry.EntityTags(target.Env, target.Kind.Name);
+            tags.Add(EccoTags.Change, change == ChangeKind.MergePatch ? "merge-patch" : "full");
+            WriteTelemetry.Accepted.Add(1, tags);
+        }
         return Accepted(links.Create(instanceId));
     }
 
     public static IResult Accepted(CheckStatusPayload payload) =>
         ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri));
+
+    /// <summary>Names the write on the request's server span (identifiers only; never the body).</summary>
+    private static void TagSpan(EntityTarget target, string instanceId)
+    {
+        if (Activity.Current is { } span)
+        {
+            span.SetTag(EccoTags.Env, target.Env);
+            span.SetTag(EccoTags.Entity, target.Kind.Name);
+            span.SetTag(EccoTags.Id, target.Id);
+            span.SetTag(EccoTags.InstanceId, instanceId);
+        }
+    }
 
     private static string? IdempotencyKey(HttpRequest request)
     {

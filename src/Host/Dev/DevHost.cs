@@ -8,6 +8,7 @@ using EccoStudio.GcsEmulator;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
+using EccoStudio.Telemetry;
 using Google;
 using Google.Cloud.Storage.V1;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +19,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using GcsBucket = Google.Apis.Storage.v1.Data.Bucket;
 using GcsNotification = Google.Apis.Storage.v1.Data.Notification;
 
@@ -56,6 +58,11 @@ public sealed partial class DevHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public Uri BridgeUri => new(BaseUri, "api/pubsub/gcs-events");
+
+    /// <summary>Prometheus scrape endpoint (OpenTelemetry metrics, text format).</summary>
+    public const string MetricsPath = "/metrics";
+
+    public Uri MetricsUri => new(BaseUri, MetricsPath.TrimStart('/'));
 
     /// <param name="settings">What to run.</param>
     /// <param name="configuration">Extra configuration (wins over the defaults dev derives from <paramref name="settings"/>).</param>
@@ -152,6 +159,7 @@ public sealed partial class DevHost : IAsyncDisposable
         });
 
         builder.Services.AddEccoStudio(builder.Configuration);
+        builder.Services.AddEccoTelemetry(builder.Configuration, otel => otel.WithMetrics(m => m.AddPrometheusExporter()));
         var writePath = new WritePathOptions { EmulatorEndpoint = gcs.BaseUri };
         builder.Services.AddEccoWritePath(writePath);
         builder.Services.AddEccoDurableEngine(options =>
@@ -170,6 +178,7 @@ public sealed partial class DevHost : IAsyncDisposable
         var app = builder.Build();
         app.UseEccoStudio();
         app.MapEccoStudio();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 
@@ -223,6 +232,7 @@ public sealed partial class DevHost : IAsyncDisposable
         output.WriteLine($"  Listing/index   {root}/api/{env}/ventures   {root}/api/{env}/ventures?index=by-status&key=Pilot");
         output.WriteLine($"  Health          {root}/api/health");
         output.WriteLine($"  Ops (instances) {root}/runtime/webhooks/durabletask/instances");
+        output.WriteLine($"  Metrics         {MetricsUri}  (Prometheus; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set)");
         output.WriteLine($"  Pub/Sub bridge  {BridgeUri}{(Settings.PubSubEmulator is { } p ? $"  (push subscription {Settings.PubSubSubscription} on {p})" : "")}");
         output.WriteLine($"  GCS emulator    {GcsBaseUri}  bucket {Settings.Bucket}  (export STORAGE_EMULATOR_HOST={_gcs.HostAndPort})");
         output.WriteLine($"  Data            {Path.GetFullPath(Settings.DataDirectory)}");

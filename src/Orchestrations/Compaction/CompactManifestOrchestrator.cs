@@ -2,6 +2,7 @@ using EccoStudio.Activities;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Telemetry;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Orchestrations.Compaction;
@@ -29,7 +30,7 @@ public sealed class CompactManifestOrchestrator(WritePathOptions options) : Task
     public override async Task<CompactManifestResult> RunAsync(TaskOrchestrationContext context, CompactManifestInput input)
     {
         _ = EntityCatalog.Get(input.Entity);
-        var steps = new StepTracker(context, options.Retry, null);
+        var steps = new StepTracker(context, options.Retry, null, "compaction");
         var compactionId = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString();
 
         steps.Begin("begin");
@@ -51,6 +52,13 @@ public sealed class CompactManifestOrchestrator(WritePathOptions options) : Task
         steps.Complete("publish");
 
         var result = new CompactManifestResult(compactionId, plan.ShardCount, counts.Sum(), published, input.Run);
+        if (!context.IsReplaying)
+        {
+            var tags = WriteTelemetry.EntityTags(input.Env, input.Entity);
+            MaintenanceTelemetry.CompactedEntries.Add(result.Entries, tags);
+            tags.Add(EccoTags.Outcome, published ? "published" : "superseded");
+            MaintenanceTelemetry.Compactions.Add(1, tags);
+        }
         if (input.Every is { } every && every > TimeSpan.Zero)
         {
             steps.Finish("sleeping");

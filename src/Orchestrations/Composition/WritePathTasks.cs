@@ -54,15 +54,12 @@ public static class WritePathTasks
 
         foreach (var type in ActivityTypes)
         {
-            if (decorate is null)
+            var name = type.Name;
+            registry.AddActivity(name, sp =>
             {
-                registry.AddActivity(type);
-            }
-            else
-            {
-                var name = type.Name;
-                registry.AddActivity(name, sp => decorate(name, (ITaskActivity)ActivatorUtilities.CreateInstance(sp, type), sp));
-            }
+                var activity = new SpanTaggingActivity(name, (ITaskActivity)ActivatorUtilities.CreateInstance(sp, type));
+                return decorate is null ? activity : decorate(name, activity, sp);
+            });
         }
     }
 }

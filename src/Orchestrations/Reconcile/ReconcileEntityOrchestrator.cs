@@ -39,7 +39,8 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
     {
         var target = EntityTarget.Of(input.Env, input.Entity, input.Id);
         var entity = EntityRef.From(target);
-        var steps = new StepTracker(context, options.Retry, null);
+        var steps = new StepTracker(context, options.Retry, null, "reconcile");
+        steps.Tag(target.Env, input.Entity, target.Id);
 
         steps.Begin("rebuild");
         var rebuilt = await context.CallActivityAsync<RebuildSnapshotOutput>(nameof(RebuildSnapshotActivity), new RebuildSnapshotInput(entity), steps.Options("rebuild"));

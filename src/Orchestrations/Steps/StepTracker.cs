@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using EccoStudio.Activities;
+using EccoStudio.Telemetry;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Orchestrations.Steps;
@@ -8,9 +10,19 @@ namespace EccoStudio.Orchestrations.Steps;
 /// <see cref="RetryPolicy.HandleFailure"/> retrying only <see cref="StepFailures.IsTransient"/> failures) and publishes
 /// the custom status (step, attempt, last error, steps done) on every step change and every failed attempt.
 /// Deterministic: it only counts what the replayed history shows.
+/// Telemetry (<see cref="WriteTelemetry"/>), only while not replaying so each event counts once: a span per step
+/// (child of the orchestration's span; start and end from the orchestration clock) with step, attempts and outcome;
+/// step duration, attempts and retries; for writes, completed / failed / compensated. A step left without
+/// <see cref="Complete"/> (another step begun, or the run finished) counts as failed.
 /// </summary>
-public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject)
+public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject, string workflow = "write")
 {
+    private readonly DateTime started = context.CurrentUtcDateTime;
+    private DateTime stepStarted = context.CurrentUtcDateTime;
+    private bool stepOpen;
+    private string? firstFailed;
+    private TagList entityTags;
+
     private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
     private readonly HashSet<string> stoppedByNonTransient = new(StringComparer.Ordinal);
     private readonly List<string> done = [];
@@ -52,21 +64,47 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
                 {
                     stoppedByNonTransient.Add(name);
                 }
+                else if (!context.IsReplaying)
+                {
+                    WriteTelemetry.StepRetries.Add(1, new TagList { { EccoTags.Workflow, workflow }, { EccoTags.Step, name } });
+                }
 
                 Publish();
                 return transient;
             },
         });
 
+    /// <summary>Names the entity on the orchestration's span and on the write metrics (ids stay off metrics: unbounded).</summary>
+    public void Tag(string env, string entity, string id)
+    {
+        entityTags = WriteTelemetry.EntityTags(env, entity);
+        if (Activity.Current is { } span)
+        {
+            span.SetTag(EccoTags.Env, env);
+            span.SetTag(EccoTags.Entity, entity);
+            span.SetTag(EccoTags.Id, id);
+            span.SetTag(EccoTags.Workflow, workflow);
+        }
+    }
+
     public void Begin(string name)
     {
+        LeaveOpenStep();
         step = name;
+        stepStarted = context.CurrentUtcDateTime;
+        stepOpen = true;
         Publish();
     }
 
     public void Complete(string name)
     {
         done.Add(name);
+        if (stepOpen && name == step)
+        {
+            RecordStep(name, "ok");
+            stepOpen = false;
+        }
+
         Publish();
     }
 
@@ -78,8 +116,72 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     public void Finish(string final)
     {
+        LeaveOpenStep();
         step = final;
         Publish();
+        if (context.IsReplaying || workflow != "write")
+        {
+            return;
+        }
+
+        var tags = entityTags;
+        WriteTelemetry.Duration.Record((context.CurrentUtcDateTime - started).TotalSeconds, tags);
+        if (final == "completed")
+        {
+            WriteTelemetry.Completed.Add(1, tags);
+            return;
+        }
+
+        tags.Add(EccoTags.Step, firstFailed ?? "unknown");
+        WriteTelemetry.Failed.Add(1, tags);
+        if (compensation is not null)
+        {
+            WriteTelemetry.Compensated.Add(1, tags);
+        }
+    }
+
+    private void LeaveOpenStep()
+    {
+        if (stepOpen)
+        {
+            firstFailed ??= step;
+            RecordStep(step, "failed");
+            stepOpen = false;
+        }
+    }
+
+    private void RecordStep(string name, string outcome)
+    {
+        if (context.IsReplaying)
+        {
+            return;
+        }
+
+        var attempts = outcome == "ok" ? Attempts(name) : Failures(name);
+        var tags = new TagList { { EccoTags.Workflow, workflow }, { EccoTags.Step, name }, { EccoTags.Outcome, outcome } };
+        var end = context.CurrentUtcDateTime;
+        WriteTelemetry.StepDuration.Record((end - stepStarted).TotalSeconds, tags);
+        WriteTelemetry.StepAttempts.Record(attempts, tags);
+
+        using var span = WriteTelemetry.Source.StartActivity("step " + name, ActivityKind.Internal, parentContext: default,
+            startTime: new DateTimeOffset(stepStarted, TimeSpan.Zero));
+        if (span is null)
+        {
+            return;
+        }
+
+        foreach (var tag in tags)
+        {
+            span.SetTag(tag.Key, tag.Value);
+        }
+
+        span.SetTag(EccoTags.Attempt, attempts);
+        if (outcome != "ok")
+        {
+            span.SetStatus(ActivityStatusCode.Error, "step failed after " + attempts + " attempt(s)");
+        }
+
+        span.SetEndTime(end);
     }
 
     private void Publish() =>

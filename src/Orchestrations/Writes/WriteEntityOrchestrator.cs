@@ -63,6 +63,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
         var historyObject = ObjectPaths.History(target, new HistoryKey(updatedAt, ulid));
         var steps = new StepTracker(context, options.Retry, historyObject);
+        steps.Tag(target.Env, input.Entity, target.Id);
 
         steps.Begin(WriteSteps.Validate);
         var prepared = await RunAsync<PreparedChangeOutput>(context, steps, target, WriteSteps.Validate, nameof(ValidateChangeActivity),
@@ -204,6 +205,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             }
 
             steps.Compensating("done: " + string.Join(", ", undone));
+            steps.Complete(WriteSteps.Compensate);
             return string.Join(", ", undone);
         }
         catch (TaskFailedException compensationFailure)

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
+using EccoStudio.Telemetry;
 using Google;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging;
@@ -15,6 +17,8 @@ namespace EccoStudio.Storage.Store;
 /// A 412 is surfaced as <see cref="PreconditionFailedException"/> and never retried. Payloads above
 /// <see cref="ObjectStoreOptions.GzipThresholdBytes"/> are stored gzip (<c>Content-Encoding: gzip</c>) and read back
 /// decompressed. The client's own retries are disabled so that this policy is the only one.
+/// Telemetry (<see cref="StorageTelemetry"/>): one span per call (<c>gcs.get</c>, …) with bucket, object name and
+/// generation, whose HTTP requests are child spans; every request counted by kind and outcome; bytes; objects created.
 /// </summary>
 public sealed partial class GcsObjectStore(
     StorageClient client,
@@ -28,13 +32,14 @@ public sealed partial class GcsObjectStore(
     public async Task<StoredObject?> GetAsync(string bucket, string name, long? generation = null, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Get);
-        return await Idempotent(async ct =>
+        using var span = Start("gcs.get", bucket, name, generation);
+        var result = await Idempotent(async ct =>
         {
             // Metadata first to learn the generation, then exactly that generation's bytes: content and generation agree.
             GcsObject meta;
             try
             {
-                meta = await client.GetObjectAsync(bucket, name, new GetObjectOptions { Generation = generation, RetryOptions = RetryOptions.Never }, ct);
+                meta = await Request("get", () => client.GetObjectAsync(bucket, name, new GetObjectOptions { Generation = generation, RetryOptions = RetryOptions.Never }, ct));
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
             {
@@ -45,11 +50,11 @@ public sealed partial class GcsObjectStore(
             try
             {
                 // The client's default chunk size (10 MiB) allocates that much for every download; size it to the object.
-                await client.DownloadObjectAsync(bucket, name, buffer, new DownloadObjectOptions
+                await Request("download", () => client.DownloadObjectAsync(bucket, name, buffer, new DownloadObjectOptions
                 {
                     Generation = meta.Generation,
                     ChunkSize = DownloadChunkSize(meta.Size),
-                }, ct);
+                }, ct));
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound && generation is null)
             {
@@ -57,29 +62,38 @@ public sealed partial class GcsObjectStore(
                 throw new ObjectChangedDuringReadException(bucket, name);
             }
 
+            StorageTelemetry.Bytes.Add(buffer.Length, new KeyValuePair<string, object?>(EccoTags.Direction, "read"));
             return new StoredObject(ToInfo(meta), Decode(buffer.ToArray()));
         }, cancellationToken);
+        span?.SetTag(EccoTags.Generation, result?.Info.Generation);
+        span?.SetTag(EccoTags.Outcome, result is null ? "not_found" : "ok");
+        return result;
     }
 
     public async Task<StoredObjectInfo?> GetInfoAsync(string bucket, string name, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Get);
-        return await Idempotent(async ct =>
+        using var span = Start("gcs.stat", bucket, name, null);
+        var info = await Idempotent(async ct =>
         {
             try
             {
-                return ToInfo(await client.GetObjectAsync(bucket, name, new GetObjectOptions { RetryOptions = RetryOptions.Never }, ct));
+                return ToInfo(await Request("get", () => client.GetObjectAsync(bucket, name, new GetObjectOptions { RetryOptions = RetryOptions.Never }, ct)));
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
             {
                 return null;
             }
         }, cancellationToken);
+        span?.SetTag(EccoTags.Generation, info?.Generation);
+        span?.SetTag(EccoTags.Outcome, info is null ? "not_found" : "ok");
+        return info;
     }
 
     public async Task<StoredObjectInfo> PutAsync(string bucket, string name, ReadOnlyMemory<byte> content, PutOptions options, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Put);
+        using var span = Start("gcs.put", bucket, name, options.IfGenerationMatch);
         var gzip = content.Length > storeOptions.GzipThresholdBytes;
         var payload = gzip ? Compress(content.Span) : content.ToArray();
         async Task<StoredObjectInfo> Call(CancellationToken ct)
@@ -96,15 +110,15 @@ public sealed partial class GcsObjectStore(
             {
                 if (payload.Length <= storeOptions.SingleRequestUploadMaxBytes)
                 {
-                    return ToInfo(await _multipart.UploadAsync(body, payload, options.IfGenerationMatch, options.IfMetagenerationMatch, ct));
+                    return ToInfo(await Request("upload", () => _multipart.UploadAsync(body, payload, options.IfGenerationMatch, options.IfMetagenerationMatch, ct)));
                 }
 
                 using var stream = new MemoryStream(payload, writable: false);
-                var result = await client.UploadObjectAsync(body, stream, new UploadObjectOptions
+                var result = await Request("upload", () => client.UploadObjectAsync(body, stream, new UploadObjectOptions
                 {
                     IfGenerationMatch = options.IfGenerationMatch,
                     IfMetagenerationMatch = options.IfMetagenerationMatch,
-                }, ct);
+                }, ct));
                 return ToInfo(result);
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
@@ -113,19 +127,39 @@ public sealed partial class GcsObjectStore(
             }
         }
 
-        return options.IsPreconditioned ? await Idempotent(Call, cancellationToken) : await Call(cancellationToken);
+        try
+        {
+            var stored = options.IsPreconditioned ? await Idempotent(Call, cancellationToken) : await Call(cancellationToken);
+            var kind = new KeyValuePair<string, object?>(EccoTags.ObjectKind, StorageTelemetry.ObjectKind(name));
+            StorageTelemetry.Bytes.Add(payload.Length, new KeyValuePair<string, object?>(EccoTags.Direction, "write"));
+            StorageTelemetry.GenerationsWritten.Add(1, kind);
+            if (options.IfGenerationMatch == 0)
+            {
+                StorageTelemetry.ObjectsCreated.Add(1, kind);
+            }
+
+            span?.SetTag(EccoTags.Generation, stored.Generation);
+            span?.SetTag(EccoTags.Outcome, "ok");
+            return stored;
+        }
+        catch (PreconditionFailedException)
+        {
+            span?.SetTag(EccoTags.Outcome, "precondition_failed");
+            throw;
+        }
     }
 
     public async Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Put);
+        using var span = Start("gcs.patch", bucket, name, null);
         return await Idempotent(async ct =>
         {
             try
             {
-                var result = await client.PatchObjectAsync(
+                var result = await Request("patch", () => client.PatchObjectAsync(
                     new GcsObject { Bucket = bucket, Name = name, Metadata = metadata.ToDictionary(p => p.Key, p => p.Value) },
-                    new PatchObjectOptions { IfMetagenerationMatch = ifMetagenerationMatch, RetryOptions = RetryOptions.Never }, ct);
+                    new PatchObjectOptions { IfMetagenerationMatch = ifMetagenerationMatch, RetryOptions = RetryOptions.Never }, ct));
                 return ToInfo(result);
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
@@ -138,11 +172,12 @@ public sealed partial class GcsObjectStore(
     public async Task<bool> DeleteAsync(string bucket, string name, long? ifGenerationMatch, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Delete);
+        using var span = Start("gcs.delete", bucket, name, ifGenerationMatch);
         async Task<bool> Call(CancellationToken ct)
         {
             try
             {
-                await client.DeleteObjectAsync(bucket, name, new DeleteObjectOptions { IfGenerationMatch = ifGenerationMatch, RetryOptions = RetryOptions.Never }, ct);
+                await Request("delete", () => client.DeleteObjectAsync(bucket, name, new DeleteObjectOptions { IfGenerationMatch = ifGenerationMatch, RetryOptions = RetryOptions.Never }, ct));
                 return true;
             }
             catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
@@ -161,6 +196,7 @@ public sealed partial class GcsObjectStore(
     public async Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.List);
+        using var span = Start("gcs.list", bucket, prefix, null);
         return await Idempotent(async ct =>
         {
             var request = client.Service.Objects.List(bucket);
@@ -168,7 +204,7 @@ public sealed partial class GcsObjectStore(
             request.Delimiter = delimiter;
             request.PageToken = pageToken;
             request.MaxResults = pageSize;
-            var response = await request.ExecuteAsync(ct);
+            var response = await Request("list", () => request.ExecuteAsync(ct));
             var objects = (response.Items ?? []).Select(ToInfo).ToList();
             return new ObjectPage(objects, response.Prefixes?.ToList() ?? [], string.IsNullOrEmpty(response.NextPageToken) ? null : response.NextPageToken);
         }, cancellationToken);
@@ -198,11 +234,63 @@ public sealed partial class GcsObjectStore(
                 MaxDelay = options.RetryMaxDelay,
                 OnRetry = args =>
                 {
+                    StorageTelemetry.Retries.Add(1);
                     LogRetry(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
                     return ValueTask.CompletedTask;
                 },
             })
             .Build();
+
+    /// <summary>The call's span: bucket, object name (or list prefix) and the generation it targets, if any. No payload.</summary>
+    private static Activity? Start(string operation, string bucket, string name, long? generation)
+    {
+        var span = StorageTelemetry.Source.StartActivity(operation, ActivityKind.Internal);
+        if (span is not null)
+        {
+            span.SetTag(EccoTags.Bucket, bucket);
+            span.SetTag(EccoTags.ObjectName, name);
+            if (generation is not null)
+            {
+                span.SetTag(EccoTags.Generation, generation);
+            }
+        }
+
+        return span;
+    }
+
+    /// <summary>One HTTP request to GCS, counted by kind and outcome (the status code decides, retries count again).</summary>
+    private static async Task<T> Request<T>(string operation, Func<Task<T>> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        string outcome = "ok";
+        try
+        {
+            return await call();
+        }
+        catch (GoogleApiException e)
+        {
+            outcome = StorageTelemetry.Outcome((int)e.HttpStatusCode);
+            throw;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+        {
+            outcome = StorageTelemetry.Outcome(null);
+            throw;
+        }
+        finally
+        {
+            var tags = new TagList { { EccoTags.Operation, operation }, { EccoTags.Outcome, outcome } };
+            StorageTelemetry.Operations.Add(1, tags);
+            StorageTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        }
+    }
+
+    private static async Task<bool> Request(string operation, Func<Task> call) =>
+        await Request(operation, async () =>
+        {
+            await call();
+            return true;
+        });
 
     private static StoredObjectInfo ToInfo(GcsObject o) => new(
         o.Bucket,

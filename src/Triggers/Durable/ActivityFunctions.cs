@@ -1,4 +1,5 @@
 using EccoStudio.Activities.Alerts;
+using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
@@ -86,6 +87,7 @@ public sealed class ActivityFunctions(IServiceProvider services)
         where TActivity : TaskActivity<TIn, TOut>
     {
         var activity = ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(services);
+        ActivitySpanTags.Apply(typeof(TActivity).Name, input);
         return activity.RunAsync(new FunctionsActivityContext(new TaskName(typeof(TActivity).Name), context.InvocationId), input);
     }
 }

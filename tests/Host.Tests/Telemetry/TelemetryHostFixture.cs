@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using EccoStudio.Host.Dev;
+using EccoStudio.Storage.Store;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace EccoStudio.Host.Tests.Telemetry;
+
+/// <summary>
+/// Telemetry tests read process-wide meters and sources: they run alone (no other test class in parallel), so that a
+/// metric moves only by what the test itself did.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryGroup
+{
+    public const string Name = "telemetry";
+}
+
+/// <summary>A dev host whose OpenTelemetry pipeline also exports to in-memory lists (spans and metric snapshots).</summary>
+public sealed class TelemetryHostFixture : IAsyncLifetime
+{
+    public const string Venture = """{"schema_version":"1.0.0","lead":"Ann","status":"Idea","milestones":[],"budget":{"plannedUSD":1,"spentUSD":0},"kpis":{"MRR":0,"userCount":0,"churnRate":0}}""";
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "ecco-otel-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public List<Activity> Spans { get; } = [];
+
+    public List<MetricSnapshot> Metrics { get; } = [];
+
+    public DevHost Host { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Host = await DevHost.StartAsync(new DevSettings { Port = 0, GcsPort = 0, DataDirectory = _data, ApiKey = "test-api-key-7f3c" }, configureServices: services =>
+        {
+            // Fast store retries so that injected faults resolve quickly (counts do not depend on delays).
+            services.AddSingleton(new ObjectStoreOptions { MaxRetryAttempts = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(5), RetryMaxDelay = TimeSpan.FromMilliseconds(20) });
+            services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
+            services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(Metrics));
+        });
+        Http = new HttpClient { BaseAddress = Host.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Add("x-api-key", "test-api-key-7f3c");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Host.DisposeAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    public async Task<JsonObject> PutAsync(string id, string body = Venture)
+    {
+        using var response = await Http.PutAsync(new Uri($"api/dev/ventures/{id}", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(202, (int)response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    public async Task<JsonObject> WaitAsync(JsonObject accepted)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            using var response = await Http.GetAsync(new Uri(accepted["statusQueryGetUri"]!.GetValue<string>()));
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            if (body["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed" or "Terminated" || DateTime.UtcNow > deadline)
+            {
+                return body;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Copies of the spans exported so far (the exporter appends from other threads).</summary>
+    public List<Activity> SpansSnapshot()
+    {
+        lock (Spans)
+        {
+            return [.. Spans];
+        }
+    }
+
+    /// <summary>Collects the metrics now and returns the sum of a counter (or a histogram's count) over points matching the tags.</summary>
+    public double Read(string name, params (string Key, string Value)[] tags)
+    {
+        var provider = Host.Services.GetRequiredService<MeterProvider>();
+        lock (Metrics)
+        {
+            Metrics.Clear();
+            provider.ForceFlush();
+            double total = 0;
+            foreach (var metric in Metrics.Where(m => m.Name == name))
+            {
+                foreach (var point in metric.MetricPoints)
+                {
+                    var pointTags = new Dictionary<string, string?>();
+                    foreach (var tag in point.Tags)
+                    {
+                        pointTags[tag.Key] = tag.Value?.ToString();
+                    }
+
+                    if (!tags.All(t => pointTags.TryGetValue(t.Key, out var v) && v == t.Value))
+                    {
+                        continue;
+                    }
+
+                    total += metric.MetricType switch
+                    {
+                        MetricType.LongSum => point.GetSumLong(),
+                        MetricType.DoubleSum => point.GetSumDouble(),
+                        MetricType.Histogram => point.GetHistogramCount(),
+                        _ => 0,
+                    };
+                }
+            }
+
+            return total;
+        }
+    }
+}

@@ -17,6 +17,14 @@ if [ -n "$sdk_root" ] && [ ! -d "$sdk_root/platform/pubsub-emulator" ]; then
   echo "test: the gcloud Pub/Sub emulator component is missing under $sdk_root/platform" >&2; exit 2
 fi
 
+# The ops console tests drive Debian's Chromium through Playwright (which cannot download its own browsers here).
+if ! command -v chromium >/dev/null; then
+  log "apt-get install chromium (browser for the ops console tests)"
+  if [ "$(id -u)" -ne 0 ]; then echo "test: chromium is missing; install it as root: apt-get install -y chromium" >&2; exit 2; fi
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+    || { echo "test: apt-get could not install chromium" >&2; exit 2; }
+fi
+
 log "npm install (pinned in package.json)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 

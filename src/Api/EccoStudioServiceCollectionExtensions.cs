@@ -1,5 +1,6 @@
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Console;
 using EccoStudio.Api.Health;
 using EccoStudio.Api.Ops;
 using EccoStudio.Api.Reads;
@@ -80,6 +81,7 @@ public static class EccoStudioServiceCollectionExtensions
         services.TryAddSingleton<OpsRequestHandler>();
         services.TryAddSingleton<PubSubBridgeHandler>();
         services.TryAddSingleton<HealthHandler>();
+        services.TryAddSingleton<ConsoleRequestHandler>();
         return services;
     }
 

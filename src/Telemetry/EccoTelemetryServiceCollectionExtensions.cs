@@ -44,9 +44,19 @@ public static class EccoTelemetryServiceCollectionExtensions
                         request.RequestUri is not { } uri || !uri.AbsolutePath.StartsWith("/TaskHubSidecarService", StringComparison.Ordinal);
                     o.EnrichWithHttpRequestMessage = (span, request) =>
                     {
-                        if (request.Options.TryGetValue(EccoTelemetryNames.RedactUrl, out var redact) && redact && request.RequestUri is { } uri)
+                        if (request.RequestUri is not { } uri)
+                        {
+                            return;
+                        }
+
+                        if (request.Options.TryGetValue(EccoTelemetryNames.RedactUrl, out var redact) && redact)
                         {
                             span.SetTag("url.full", uri.GetLeftPart(UriPartial.Authority) + "/REDACTED");
+                        }
+                        else
+                        {
+                            // A query may carry a key (?code=…) and a GCS path an index key value: neither is recorded.
+                            span.SetTag("url.full", StorageTelemetry.RedactUrl(uri));
                         }
                     };
                 });

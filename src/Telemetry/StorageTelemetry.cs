@@ -55,6 +55,41 @@ public static class StorageTelemetry
         return KnownKinds.Contains(parts[0]) ? parts[0] : "other";
     }
 
+    /// <summary>
+    /// An object name fit for a span: index pointer names carry a document's key value
+    /// (<c>env/{env}/indices/{prefix}/{index}/{key}[/{id}].json</c>), which is document content; it becomes <c>{key}</c>.
+    /// </summary>
+    public static string RedactObjectName(string name)
+    {
+        var parts = name.Split('/');
+        if (parts.Length < 6 || parts[0] != "env" || parts[2] != "indices")
+        {
+            return name;
+        }
+
+        parts[5] = parts.Length == 6 && parts[5].EndsWith(".json", StringComparison.Ordinal) ? "{key}.json" : "{key}";
+        return string.Join('/', parts);
+    }
+
+    /// <summary>
+    /// A GCS request URL fit for a span: object names in the path (<c>/o/{name}</c>) redacted as
+    /// <see cref="RedactObjectName"/>, query values dropped (an upload names its object there).
+    /// </summary>
+    public static string RedactUrl(Uri uri)
+    {
+        var segments = uri.AbsolutePath.Split('/');
+        for (var i = 1; i < segments.Length; i++)
+        {
+            if (segments[i - 1] == "o" && segments[i].Length > 0)
+            {
+                segments[i] = Uri.EscapeDataString(RedactObjectName(Uri.UnescapeDataString(segments[i])));
+            }
+        }
+
+        var path = string.Join('/', segments);
+        return uri.GetLeftPart(UriPartial.Authority) + path + (uri.Query.Length > 1 ? "?REDACTED" : "");
+    }
+
     /// <summary>An HTTP status as an outcome label: ok, not_found, precondition_failed (412), throttled (429), server_error (5xx), …</summary>
     public static string Outcome(int? status) => status switch
     {

@@ -66,7 +66,7 @@ public sealed partial class PubSubBridgeHandler(
 
         if (Activity.Current is { } span)
         {
-            span.SetTag(EccoTags.ObjectName, notification.ObjectName);
+            span.SetTag(EccoTags.ObjectName, StorageTelemetry.RedactObjectName(notification.ObjectName));
             span.SetTag(EccoTags.Generation, notification.Generation);
             span.SetTag(EccoTags.Outcome, outcome.ToString());
             span.SetTag(EccoTags.InstanceId, instanceId);

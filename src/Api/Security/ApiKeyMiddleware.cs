@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EccoStudio.Api.Configuration;
+using EccoStudio.Api.Console;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
 using Microsoft.AspNetCore.Http;
@@ -9,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace EccoStudio.Api.Security;
 
 /// <summary>
-/// Local host: when <see cref="EccoApiOptions.ApiKey"/> is set, every request except <c>/api/health</c> (probes) and the
-/// Pub/Sub bridge (authenticated by its OIDC token) must carry the key in <c>x-api-key</c>, <c>x-functions-key</c> or
+/// Local host: when <see cref="EccoApiOptions.ApiKey"/> is set, every request except <c>/api/health</c> (probes), the
+/// console's static files under <c>/ops</c> and the Pub/Sub bridge (authenticated by its OIDC token) must carry the key in <c>x-api-key</c>, <c>x-functions-key</c> or
 /// <c>?code=</c> (the Functions key conventions, so scripts work against both hosts). Compared in constant time; the key
 /// never appears in a response or log line.
 /// </summary>
@@ -46,5 +47,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<EccoApiOptio
 
     private static bool IsExempt(PathString path) =>
         path.Equals("/" + EntityRoutes.Health, StringComparison.OrdinalIgnoreCase)
+        // The console's static files (no data): the page asks for the key and sends it on every API call.
+        || path.StartsWithSegments(ConsoleRoutes.Root, StringComparison.OrdinalIgnoreCase)
         || path.Equals("/" + EntityRoutes.PubSubPush, StringComparison.OrdinalIgnoreCase);
 }

@@ -64,6 +64,9 @@ public sealed partial class DevHost : IAsyncDisposable
 
     public Uri MetricsUri => new(BaseUri, MetricsPath.TrimStart('/'));
 
+    /// <summary>The ops console (embedded page; instances, entities, health, live charts).</summary>
+    public Uri ConsoleUri => new(BaseUri, "ops/");
+
     /// <param name="settings">What to run.</param>
     /// <param name="configuration">Extra configuration (wins over the defaults dev derives from <paramref name="settings"/>).</param>
     /// <param name="configureServices">Extra services (tests: a key source for the OIDC verifier).</param>
@@ -178,6 +181,7 @@ public sealed partial class DevHost : IAsyncDisposable
         var app = builder.Build();
         app.UseEccoStudio();
         app.MapEccoStudio();
+        app.MapEccoConsole();
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
@@ -232,6 +236,7 @@ public sealed partial class DevHost : IAsyncDisposable
         output.WriteLine($"  Listing/index   {root}/api/{env}/ventures   {root}/api/{env}/ventures?index=by-status&key=Pilot");
         output.WriteLine($"  Health          {root}/api/health");
         output.WriteLine($"  Ops (instances) {root}/runtime/webhooks/durabletask/instances");
+        output.WriteLine($"  Ops console     {ConsoleUri}");
         output.WriteLine($"  Metrics         {MetricsUri}  (Prometheus; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set)");
         output.WriteLine($"  Pub/Sub bridge  {BridgeUri}{(Settings.PubSubEmulator is { } p ? $"  (push subscription {Settings.PubSubSubscription} on {p})" : "")}");
         output.WriteLine($"  GCS emulator    {GcsBaseUri}  bucket {Settings.Bucket}  (export STORAGE_EMULATOR_HOST={_gcs.HostAndPort})");

@@ -299,7 +299,7 @@ public sealed partial class GcsObjectStore(
         if (span is not null)
         {
             span.SetTag(EccoTags.Bucket, bucket);
-            span.SetTag(EccoTags.ObjectName, name);
+            span.SetTag(EccoTags.ObjectName, StorageTelemetry.RedactObjectName(name));
             if (generation is not null)
             {
                 span.SetTag(EccoTags.Generation, generation);

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.Host.Dev;
 using EccoStudio.Storage.Store;
+using Google.Cloud.Storage.V1;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -33,6 +35,9 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
 
     public DevHost Host { get; private set; } = null!;
 
+    /// <summary>Put failures in front of the store (set once the store is first resolved, at start).</summary>
+    public StoreFaultProxy Faults { get; private set; } = null!;
+
     public HttpClient Http { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -40,7 +45,15 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
         Host = await DevHost.StartAsync(new DevSettings { Port = 0, GcsPort = 0, DataDirectory = _data, ApiKey = "test-api-key-7f3c" }, configureServices: services =>
         {
             // Fast store retries so that injected faults resolve quickly (counts do not depend on delays).
-            services.AddSingleton(new ObjectStoreOptions { MaxRetryAttempts = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(5), RetryMaxDelay = TimeSpan.FromMilliseconds(20) });
+            // Six store retries make exhausting them under the 25% injected 429s negligible (0.25^7 per request).
+            services.AddSingleton(new ObjectStoreOptions { MaxRetryAttempts = 6, RetryBaseDelay = TimeSpan.FromMilliseconds(2), RetryMaxDelay = TimeSpan.FromMilliseconds(10) });
+            services.AddSingleton<IObjectStore>(sp =>
+            {
+                var (store, faults) = StoreFaultProxy.Wrap(new GcsObjectStore(sp.GetRequiredService<StorageClient>(), sp.GetRequiredService<ObjectStoreOptions>(),
+                    sp.GetRequiredService<IStorageOperationCounter>(), sp.GetRequiredService<ILogger<GcsObjectStore>>()));
+                Faults = faults;
+                return store;
+            });
             services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
             services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(Metrics));
         });
@@ -62,9 +75,18 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
         }
     }
 
-    public async Task<JsonObject> PutAsync(string id, string body = Venture)
+    public async Task<JsonObject> PutAsync(string id, string body = Venture, string? idempotencyKey = null)
     {
-        using var response = await Http.PutAsync(new Uri($"api/dev/ventures/{id}", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"api/dev/ventures/{id}", UriKind.Relative))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await Http.SendAsync(request);
         Assert.Equal(202, (int)response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
@@ -94,8 +116,36 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Every metric name, tag key and tag value exported (collected now), as text.</summary>
+    public List<string> MetricTexts()
+    {
+        var provider = Host.Services.GetRequiredService<MeterProvider>();
+        lock (Metrics)
+        {
+            Metrics.Clear();
+            provider.ForceFlush();
+            var texts = new List<string>();
+            foreach (var metric in Metrics)
+            {
+                texts.Add(metric.Name);
+                foreach (var point in metric.MetricPoints)
+                {
+                    foreach (var tag in point.Tags)
+                    {
+                        texts.Add($"{metric.Name}:{tag.Key}={tag.Value}");
+                    }
+                }
+            }
+
+            return texts;
+        }
+    }
+
     /// <summary>Collects the metrics now and returns the sum of a counter (or a histogram's count) over points matching the tags.</summary>
-    public double Read(string name, params (string Key, string Value)[] tags)
+    public double Read(string name, params (string Key, string Value)[] tags) => Read(name, sum: false, tags);
+
+    /// <summary>As <see cref="Read(string, (string, string)[])"/>; for a histogram, <paramref name="sum"/> reads the sum of the recorded values.</summary>
+    public double Read(string name, bool sum, params (string Key, string Value)[] tags)
     {
         var provider = Host.Services.GetRequiredService<MeterProvider>();
         lock (Metrics)
@@ -122,7 +172,7 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
                     {
                         MetricType.LongSum => point.GetSumLong(),
                         MetricType.DoubleSum => point.GetSumDouble(),
-                        MetricType.Histogram => point.GetHistogramCount(),
+                        MetricType.Histogram => sum ? point.GetHistogramSum() : point.GetHistogramCount(),
                         _ => 0,
                     };
                 }

@@ -16,6 +16,8 @@ public static class HostCommandLine
             Provision.ProvisionCommandLine.Create(Provision.ProvisionRunner.RunAsync),
             Schemas.SchemasCommandLine.Create(Schemas.SchemasPublishRunner.RunAsync),
             Dlq.DlqCommandLine.Create(Dlq.DlqReplayRunner.RunAsync),
+            Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
+            Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
         };
 
     public static async Task<int> RunAsync(string[] args, Func<DevSettings, CancellationToken, Task<int>> dev, TextWriter error)

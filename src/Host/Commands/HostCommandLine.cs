@@ -15,6 +15,7 @@ public static class HostCommandLine
             Verify.VerifyCommandLine.Create(Verify.VerifyRunner.RunAsync),
             Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
             Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
+            Erasure.EraseCommandLine.Create(Erasure.EraseRunner.RunAsync),
         };
 
     public static async Task<int> RunAsync(string[] args, Func<DevSettings, CancellationToken, Task<int>> dev, TextWriter error)

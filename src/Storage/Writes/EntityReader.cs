@@ -48,12 +48,16 @@ public sealed class EntityReader(StorageContext context)
         return new HistoryPage(records, next);
     }
 
-    public async Task<IReadOnlyList<HistoryRecord>> ReadAllHistoryAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<HistoryRecord>> ReadAllHistoryAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
+        await ReadRecordsAsync(target.Env, await ListHistoryNamesAsync(target, cancellationToken), cancellationToken);
+
+    /// <summary>The history records of <paramref name="names"/> (as listed), in that order.</summary>
+    public async Task<IReadOnlyList<HistoryRecord>> ReadRecordsAsync(string env, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
     {
         var records = new List<HistoryRecord>();
-        foreach (var name in await ListHistoryNamesAsync(target, cancellationToken))
+        foreach (var name in names)
         {
-            records.Add(await ReadRecordAsync(target.Env, name, cancellationToken));
+            records.Add(await ReadRecordAsync(env, name, cancellationToken));
         }
 
         return records;

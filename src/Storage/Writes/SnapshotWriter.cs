@@ -33,14 +33,21 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                     return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
                 }
 
-                var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target, cancellationToken));
+                var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
                 if (fold.Document is null || JsonNode.DeepEquals(fold.Document, current.Document))
                 {
                     return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
                 }
 
-                next = fold.Document;
-                last = fold.LastApplied!.Value;
+                try
+                {
+                    var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current.Generation, cancellationToken);
+                    return new SnapshotApplyResult(current.Document, rebuilt.Document, rebuilt.Generation, true, attempt) { BeforeLastApplied = current.LastApplied };
+                }
+                catch (PreconditionFailedException) when (attempt < maxAttempts)
+                {
+                    continue;
+                }
             }
             else
             {
@@ -67,7 +74,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         for (var attempt = 1; ; attempt++)
         {
             var current = await reader.GetSnapshotAsync(target, cancellationToken);
-            var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target, cancellationToken));
+            var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
             if (fold.Document is null)
             {
                 return null;
@@ -80,13 +87,51 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             try
             {
-                var written = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, current?.Generation, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, fold.Document, written, true, attempt) { BeforeLastApplied = current?.LastApplied };
+                var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current?.Generation, cancellationToken);
+                return new SnapshotApplyResult(current?.Document, rebuilt.Document, rebuilt.Generation, true, attempt) { BeforeLastApplied = current?.LastApplied };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Writes a fold of history (CAS on <paramref name="expectedGeneration"/>), then lists history again: a record
+    /// appended after the listing the fold came from may belong to a writer that already judged the OLD snapshot
+    /// current and finished, so nobody else would fold it in. Such records make it fold and write again (CAS on the
+    /// generation it just wrote). This is what makes a rebuild safe next to concurrent appends.
+    /// </summary>
+    private async Task<(JsonObject Document, long Generation)> WriteFromHistoryAsync(EntityReader reader, EntityTarget target, FoldResult fold,
+        IReadOnlyList<string> names, long? expectedGeneration, CancellationToken cancellationToken)
+    {
+        var generation = await WriteAsync(target, fold.Document!, fold.LastApplied!.Value, expectedGeneration, cancellationToken);
+        var document = fold.Document!;
+        for (var round = 0; round < maxAttempts; round++)
+        {
+            var now = await reader.ListHistoryNamesAsync(target, cancellationToken);
+            if (now.Count == names.Count && now.SequenceEqual(names, StringComparer.Ordinal))
+            {
+                break;
+            }
+
+            (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
+            if (fold.Document is null || JsonNode.DeepEquals(fold.Document, document))
+            {
+                continue;
+            }
+
+            generation = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, generation, cancellationToken);
+            document = fold.Document;
+        }
+
+        return (document, generation);
+    }
+
+    private static async Task<(FoldResult Fold, IReadOnlyList<string> Names)> FoldHistoryAsync(EntityReader reader, EntityTarget target, CancellationToken cancellationToken)
+    {
+        var names = await reader.ListHistoryNamesAsync(target, cancellationToken);
+        return (HistoryFold.Fold(await reader.ReadRecordsAsync(target.Env, names, cancellationToken)), names);
     }
 
     internal async Task<long> WriteAsync(EntityTarget target, JsonObject document, HistoryKey last, long? expectedGeneration, CancellationToken cancellationToken)

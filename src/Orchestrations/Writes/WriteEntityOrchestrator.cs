@@ -12,6 +12,7 @@ using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -187,19 +188,20 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
                 new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, snapshot?.Before, snapshot?.BeforeKey), steps.Options(WriteSteps.Compensate));
             undone.Add($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
 
-            if (snapshot is not null && failedStep is WriteSteps.Manifest or WriteSteps.Indices)
+            // Manifest entry and pointers follow the restored snapshot whatever step failed: a concurrent writer may
+            // have derived them from a state that included this change, and the snapshot move itself left pending
+            // pointers (both steps converge to the stored snapshot and write nothing when it is already right).
+            if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
             {
                 steps.Compensating("manifest");
                 var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
-                    new RestoreManifestEntryInput(entity, snapshot.After, restored.Snapshot), steps.Options(WriteSteps.Compensate));
+                    new RestoreManifestEntryInput(entity, snapshot?.After ?? prepared.Body, restored.Snapshot), steps.Options(WriteSteps.Compensate));
                 undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
-            }
 
-            if (snapshot is not null && failedStep == WriteSteps.Indices)
-            {
                 steps.Compensating("indices");
                 var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                    new SyncIndicesInput(entity, snapshot.After, restored.Snapshot, restored.Generation), steps.Options(WriteSteps.Compensate));
+                    new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation, RepairAfter: snapshot is null),
+                    steps.Options(WriteSteps.Compensate));
                 undone.Add($"{moved} pointer write(s) undone");
             }
 

@@ -22,7 +22,11 @@ public sealed class EntityReader(StorageContext context)
         HistoryKey? last = stored.Info.Metadata.TryGetValue(StorageContext.LastAppliedMetadataKey, out var text) && HistoryKey.TryParse(text, out var key)
             ? key
             : null;
-        return new SnapshotState(JsonText.ParseObject(stored.Content.Span), stored.Generation, last);
+        return new SnapshotState(JsonText.ParseObject(stored.Content.Span), stored.Generation, last)
+        {
+            Metageneration = stored.Info.Metageneration,
+            Pending = PendingPointers.Parse(stored.Info.Metadata),
+        };
     }
 
     /// <summary>All history object names of the entity, oldest first (object names sort chronologically).</summary>

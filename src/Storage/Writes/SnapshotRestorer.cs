@@ -72,16 +72,9 @@ public sealed class SnapshotRestorer(StorageContext context, int maxAttempts = 6
                     return new SnapshotRestoreResult(null, 0, SnapshotRestoreAction.Deleted);
                 }
 
-                if (priorLastApplied is null)
-                {
-                    // A snapshot without a last-applied key (written outside this model): put the bytes back without one.
-                    var info = await context.Store.PutAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), JsonText.ToBytes(prior),
-                        PutOptions.Replacing(current.Generation), cancellationToken);
-                    return new SnapshotRestoreResult(prior, info.Generation, SnapshotRestoreAction.Restored);
-                }
-
-                var generation = await writer.WriteAsync(target, prior, priorLastApplied.Value, current.Generation, cancellationToken);
-                return new SnapshotRestoreResult(prior, generation, SnapshotRestoreAction.Restored);
+                // Without a prior last-applied key (a snapshot written outside this model) the bytes go back without one.
+                var written = await writer.WriteAsync(target, prior, priorLastApplied, current, cancellationToken);
+                return new SnapshotRestoreResult(prior, written.Generation, SnapshotRestoreAction.Restored);
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
@@ -41,7 +42,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
                 try
                 {
-                    var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current.Generation, cancellationToken);
+                    var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current, cancellationToken);
                     return new SnapshotApplyResult(current.Document, rebuilt.Document, rebuilt.Generation, true, attempt) { BeforeLastApplied = current.LastApplied };
                 }
                 catch (PreconditionFailedException) when (attempt < maxAttempts)
@@ -57,8 +58,8 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             try
             {
-                var written = await WriteAsync(target, next, last, current?.Generation, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, next, written, true, attempt) { BeforeLastApplied = current?.LastApplied };
+                var written = await WriteAsync(target, next, last, current, cancellationToken);
+                return new SnapshotApplyResult(current?.Document, next, written.Generation, true, attempt) { BeforeLastApplied = current?.LastApplied };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -87,7 +88,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             try
             {
-                var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current?.Generation, cancellationToken);
+                var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current, cancellationToken);
                 return new SnapshotApplyResult(current?.Document, rebuilt.Document, rebuilt.Generation, true, attempt) { BeforeLastApplied = current?.LastApplied };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
@@ -103,29 +104,27 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
     /// generation it just wrote). This is what makes a rebuild safe next to concurrent appends.
     /// </summary>
     private async Task<(JsonObject Document, long Generation)> WriteFromHistoryAsync(EntityReader reader, EntityTarget target, FoldResult fold,
-        IReadOnlyList<string> names, long? expectedGeneration, CancellationToken cancellationToken)
+        IReadOnlyList<string> names, SnapshotState? current, CancellationToken cancellationToken)
     {
-        var generation = await WriteAsync(target, fold.Document!, fold.LastApplied!.Value, expectedGeneration, cancellationToken);
-        var document = fold.Document!;
+        var written = await WriteAsync(target, fold.Document!, fold.LastApplied!.Value, current, cancellationToken);
         for (var round = 0; round < maxAttempts; round++)
         {
             var now = await reader.ListHistoryNamesAsync(target, cancellationToken);
-            if (now.Count == names.Count && now.SequenceEqual(names, StringComparer.Ordinal))
+            if (now.SequenceEqual(names, StringComparer.Ordinal))
             {
                 break;
             }
 
             (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
-            if (fold.Document is null || JsonNode.DeepEquals(fold.Document, document))
+            if (fold.Document is null || (fold.LastApplied == written.LastApplied && JsonNode.DeepEquals(fold.Document, written.Document)))
             {
                 continue;
             }
 
-            generation = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, generation, cancellationToken);
-            document = fold.Document;
+            written = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, written, cancellationToken);
         }
 
-        return (document, generation);
+        return (written.Document, written.Generation);
     }
 
     private static async Task<(FoldResult Fold, IReadOnlyList<string> Names)> FoldHistoryAsync(EntityReader reader, EntityTarget target, CancellationToken cancellationToken)
@@ -134,13 +133,27 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         return (HistoryFold.Fold(await reader.ReadRecordsAsync(target.Env, names, cancellationToken)), names);
     }
 
-    internal async Task<long> WriteAsync(EntityTarget target, JsonObject document, HistoryKey last, long? expectedGeneration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="document"/> over <paramref name="current"/> (create-only when null), CAS on its
+    /// generation, with the last-applied key and the pointers still pending removal (<see cref="PendingPointers"/>) in
+    /// its metadata. Every snapshot write goes through here, so no move of the snapshot can lose the pending list.
+    /// </summary>
+    internal async Task<SnapshotState> WriteAsync(EntityTarget target, JsonObject document, HistoryKey? last, SnapshotState? current, CancellationToken cancellationToken)
     {
-        var options = PutOptions.Expecting(expectedGeneration) with
+        var metadata = new Dictionary<string, string>();
+        if (last is not null)
         {
-            Metadata = new Dictionary<string, string> { [StorageContext.LastAppliedMetadataKey] = last.ToString() },
-        };
+            metadata[StorageContext.LastAppliedMetadataKey] = last.Value.ToString();
+        }
+
+        var pending = PendingPointers.Next(new IndexPlanner(context.Indices), target, current, document).Format();
+        if (pending.Length > 0)
+        {
+            metadata[PendingPointers.MetadataKey] = pending;
+        }
+
+        var options = PutOptions.Expecting(current?.Generation) with { Metadata = metadata };
         var info = await context.Store.PutAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), JsonText.ToBytes(document), options, cancellationToken);
-        return info.Generation;
+        return new SnapshotState(document, info.Generation, last) { Metageneration = info.Metageneration, Pending = PendingPointers.Parse(metadata) };
     }
 }

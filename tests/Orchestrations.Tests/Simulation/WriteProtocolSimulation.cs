@@ -28,8 +28,11 @@ public sealed record SimulationOptions
     /// <summary>Attempts per step before it fails for good (the write path's default retry policy).</summary>
     public int MaxAttempts { get; init; } = 5;
 
-    /// <summary>Deliberately broken protocol variant: the write's index step never repairs when it cannot trust its before-state.</summary>
-    public bool BrokenSkipIndexRepair { get; init; }
+    /// <summary>
+    /// Deliberately broken protocol variant: the write's index step applies its own plan (before → after) and stops,
+    /// never looking at the stored snapshot again (no re-check, no pending list). The simulation must catch it.
+    /// </summary>
+    public bool BrokenIndexStepTrustsItsPlan { get; init; }
 }
 
 /// <summary>What one seed did and found.</summary>
@@ -169,9 +172,8 @@ public sealed class WriteProtocolSimulation
             (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, applied.After)));
             if (ok)
             {
-                var repairAfter = applied.BeforeRecomputed && !_options.BrokenSkipIndexRepair;
-                (ok, _) = await StepAsync(() => new SyncIndicesActivity(_storage).RunAsync(_activity,
-                    new SyncIndicesInput(entity, applied.Before, applied.After, applied.Generation, RepairAfter: repairAfter)));
+                (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, applied.Before, applied.After, applied.Generation,
+                    RepairAfter: applied.BeforeRecomputed)));
                 if (ok)
                 {
                     return;
@@ -218,24 +220,35 @@ public sealed class WriteProtocolSimulation
             return false;
         }
 
-        if (snapshot is not null && failedStep is "manifest" or "indices")
+        if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
         {
             (ok, _) = await StepAsync(() => new RestoreManifestEntryActivity(_storage).RunAsync(_activity,
-                new RestoreManifestEntryInput(entity, snapshot.After, restored.Snapshot)));
+                new RestoreManifestEntryInput(entity, snapshot?.After ?? prepared.Body, restored.Snapshot)));
             if (!ok)
             {
                 return false;
             }
-        }
 
-        if (snapshot is not null && failedStep == "indices")
-        {
-            (ok, _) = await StepAsync(() => new SyncIndicesActivity(_storage).RunAsync(_activity,
-                new SyncIndicesInput(entity, snapshot.After, restored.Snapshot, restored.Generation)));
+            (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation,
+                RepairAfter: snapshot is null)));
         }
 
         return ok;
     }
+
+    private Task<int> SyncIndicesAsync(SyncIndicesInput input)
+    {
+        if (!_options.BrokenIndexStepTrustsItsPlan)
+        {
+            return new SyncIndicesActivity(_storage).RunAsync(_activity, input);
+        }
+
+        var target = input.Entity.ToTarget();
+        var plan = new IndexPlanner(_storage.Indices).Plan(target, Parse(input.Before), Parse(input.After));
+        return new IndexWriter(_storage).ApplyPlanAsync(target, plan);
+    }
+
+    private static JsonObject? Parse(string? json) => json is null ? null : JsonText.ParseObject(json);
 
     private void SpawnReconcile(EntityRef entity, string trigger)
     {

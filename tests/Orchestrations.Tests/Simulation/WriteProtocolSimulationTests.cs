@@ -30,6 +30,16 @@ public sealed class WriteProtocolSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Simulate_BrokenVariantIndexStepTrustsItsPlan_DriftFound()
+    {
+        var (failure, runs) = await Task.Run(() => FirstDrift(Enumerable.Range(1, SeedCount), new SimulationOptions { BrokenIndexStepTrustsItsPlan = true }));
+
+        Assert.NotNull(failure);
+        output.WriteLine($"broken variant caught at seed {failure.Seed} after {runs.Count} seed(s):\n{failure.Report.Summary()}");
+        Assert.Contains(failure.Report.DriftCounts, p => p.Key.ToString().StartsWith("Pointer", StringComparison.Ordinal) && p.Value > 0);
+    }
+
+    [Fact]
     public async Task Simulate_SameSeedTwice_ReplaysCallForCall()
     {
         var seed = SingleSeed ?? 4242;

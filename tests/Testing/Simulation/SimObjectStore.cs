@@ -65,10 +65,10 @@ public sealed class SimObjectStore : IObjectStore
     }
 
     public Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch,
-        CancellationToken cancellationToken = default)
+        long? ifGenerationMatch = null, CancellationToken cancellationToken = default)
     {
         var copy = new Dictionary<string, string>(metadata);
-        return Call($"PATCH-META {name} if-metagen={ifMetagenerationMatch}", true, () =>
+        return Call($"PATCH-META {name} if-gen={ifGenerationMatch?.ToString(CultureInfo.InvariantCulture) ?? "-"} if-metagen={ifMetagenerationMatch}", true, () =>
         {
             var key = Key(bucket, name);
             if (!_objects.TryGetValue(key, out var existing))
@@ -76,7 +76,7 @@ public sealed class SimObjectStore : IObjectStore
                 throw new PreconditionFailedException(bucket, name, null, ifMetagenerationMatch);
             }
 
-            Check(bucket, name, existing, null, ifMetagenerationMatch);
+            Check(bucket, name, existing, ifGenerationMatch, ifMetagenerationMatch);
             var merged = new Dictionary<string, string>(existing.Metadata);
             foreach (var (k, v) in copy)
             {

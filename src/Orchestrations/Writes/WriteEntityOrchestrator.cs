@@ -7,6 +7,7 @@ using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
@@ -75,8 +76,18 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         }
 
         steps.Begin(WriteSteps.History);
-        var appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
-            new AppendHistoryInput(entity, prepared, input.WrittenBy), "the history object was not written");
+        AppendHistoryOutput appended;
+        try
+        {
+            appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
+                new AppendHistoryInput(entity, prepared, input.WrittenBy), "the history object was not written");
+        }
+        catch (WriteFailedException)
+        {
+            // An attempt may have written the object and lost the answer: a reconcile folds it in if it is there.
+            await ReconcileAsync(context, entity, "history");
+            throw;
+        }
 
         SnapshotStepOutput? snapshot = null;
         var indexWrites = 0;
@@ -94,7 +105,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
             steps.Begin(WriteSteps.Indices);
             indexWrites = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed),
+                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed || snapshot.PendingPointers),
                 steps.Options(WriteSteps.Indices));
             steps.Complete(WriteSteps.Indices);
         }
@@ -200,7 +211,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
                 steps.Compensating("indices");
                 var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                    new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation, RepairAfter: snapshot is null),
+                    new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation, RepairAfter: true),
                     steps.Options(WriteSteps.Compensate));
                 undone.Add($"{moved} pointer write(s) undone");
             }
@@ -213,7 +224,28 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             var failure = StepFailures.Describe(compensationFailure);
             steps.Compensating("failed: " + failure);
             await RecordOpsAsync(context, steps, "compensation-failed", entity, failedStep, failure, $"{prepared.ObjectName}; done so far: {string.Join(", ", undone)}");
-            return $"PARTIAL ({string.Join(", ", undone)}; compensation failed: {failure}; reconcile the entity)";
+            var reconciled = await ReconcileAsync(context, entity, "compensation");
+            return $"PARTIAL ({string.Join(", ", undone)}; compensation failed: {failure}; {reconciled})";
+        }
+    }
+
+    /// <summary>
+    /// Backstop for a write that ended without knowing what it left behind (history step failed for good, or
+    /// compensation failed): a reconcile of the entity (CAS-only; a no-op when all is current) as a sub-orchestration
+    /// with an id derived from this instance, so a replay never starts a second one.
+    /// </summary>
+    private static async Task<string> ReconcileAsync(TaskOrchestrationContext context, EntityRef entity, string why)
+    {
+        var instanceId = ReconcileEntityOrchestrator.InstanceIdFor(entity.Env, entity.Entity, entity.Id, $"{why}-{context.InstanceId}");
+        try
+        {
+            await context.CallSubOrchestratorAsync<ReconcileEntityResult>(nameof(ReconcileEntityOrchestrator),
+                new ReconcileEntityInput(entity.Env, entity.Entity, entity.Id, why), new SubOrchestrationOptions { InstanceId = instanceId });
+            return $"reconciled by {instanceId}";
+        }
+        catch (TaskFailedException)
+        {
+            return $"reconcile {instanceId} failed: run verify --repair";
         }
     }
 

@@ -17,7 +17,8 @@ public sealed class EntityWritePipeline(StorageContext context)
         var created = await new HistoryWriter(context).AppendAsync(prepared, cancellationToken);
         var snapshot = await new SnapshotWriter(context).ApplyAsync(target, prepared.Record, cancellationToken);
         await new ManifestWriter(context).UpsertEntryAsync(target, snapshot.After, cancellationToken);
-        var indexOps = await new IndexWriter(context).SyncAsync(target, snapshot.Before, snapshot.After, snapshot.Generation, cancellationToken: cancellationToken);
+        var indexOps = await new IndexWriter(context).SyncAsync(target, snapshot.Before, snapshot.After, snapshot.Generation,
+            trustPlan: !snapshot.PendingPointers, cancellationToken: cancellationToken);
         return new WriteOutcome(prepared.ObjectName, created, snapshot, indexOps);
     }
 }

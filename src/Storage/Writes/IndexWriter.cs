@@ -30,7 +30,8 @@ public sealed class IndexWriter(StorageContext context)
     private const int MaxRounds = 16;
 
     /// <param name="trustPlan">False when <paramref name="before"/> may not be the state the snapshot really left (a
-    /// retried snapshot step): then every pointer of <paramref name="after"/> is compared with what is stored.</param>
+    /// retried snapshot step) or when the snapshot step reported pointers pending: then every pointer of
+    /// <paramref name="after"/> is compared with what is stored, and the pending list is settled.</param>
     public async Task<int> SyncAsync(EntityTarget target, JsonObject? before, JsonObject? after, long afterGeneration, bool trustPlan = true,
         CancellationToken cancellationToken = default)
     {
@@ -42,12 +43,45 @@ public sealed class IndexWriter(StorageContext context)
         }
 
         var plan = trustPlan ? planner.Plan(target, before, after) : Converge(planner, target, after, seen);
+        if (trustPlan && plan.IsEmpty)
+        {
+            // Nothing to write (keys and display fields unchanged) and, the caller says, nothing pending: a writer that
+            // writes no pointer has nothing to re-check. This keeps a steady write free of index operations.
+            return 0;
+        }
+
         if (after is not null)
         {
             seen.Add(after);
         }
 
-        var generation = afterGeneration;
+        return await ConvergeAsync(target, plan, seen, afterGeneration, cancellationToken);
+    }
+
+    /// <summary>
+    /// Read repair: a reader found the pointer at <paramref name="pointerName"/> disagreeing with the snapshot of
+    /// <paramref name="target"/> (a key the entity no longer has, or other display fields). Converges the entity's
+    /// pointers to its stored snapshot, that pointer removed unless the snapshot has it, with the same re-check and
+    /// pending settlement as a write. Returns the number of object writes.
+    /// </summary>
+    public async Task<int> RepairPointerAsync(EntityTarget target, IndexDefinition index, string pointerName, CancellationToken cancellationToken = default)
+    {
+        var planner = new IndexPlanner(context.Indices);
+        var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
+        var plan = Converge(planner, target, current?.Document, []);
+        var suspect = new IndexPointer(index, string.Empty, pointerName, new JsonObject { ["id"] = target.Id });
+        if (!plan.Add.Any(p => p.ObjectName == pointerName))
+        {
+            plan = plan with { Remove = [.. plan.Remove, suspect] };
+        }
+
+        return await ConvergeAsync(target, plan, current is null ? [] : [current.Document], current?.Generation ?? 0, cancellationToken);
+    }
+
+    /// <summary>Applies <paramref name="plan"/>, then re-checks the snapshot until the pointers follow the generation in place and its pending list is settled.</summary>
+    private async Task<int> ConvergeAsync(EntityTarget target, IndexPlan plan, List<JsonObject> seen, long generation, CancellationToken cancellationToken)
+    {
+        var planner = new IndexPlanner(context.Indices);
         var operations = 0;
         for (var round = 0; round < MaxRounds; round++)
         {
@@ -145,7 +179,7 @@ public sealed class IndexWriter(StorageContext context)
                 if (existing is not null)
                 {
                     var old = JsonText.ParseObject(existing.Content.Span);
-                    if (existing.Content.Span.SequenceEqual(bytes) || SameExceptUpdatedAt(old, pointer.Body)
+                    if (existing.Content.Span.SequenceEqual(bytes) || IndexPlanner.SameExceptUpdatedAt(old, pointer.Body)
                         || (pointer.Index.Mode == IndexMode.Latest && IsLater(pointer.Index, old, pointer.Body)))
                     {
                         break;
@@ -191,19 +225,6 @@ public sealed class IndexWriter(StorageContext context)
             // stale pointer itself) or, for a latest-mode pointer, by another entity that now holds the key.
             return false;
         }
-    }
-
-    /// <summary>
-    /// Same id, ptr and display fields: the pointer is current (its updated_at is when it was last written, see the
-    /// planner), so it is not rewritten. This keeps retries and compensations from touching pointers that are right.
-    /// </summary>
-    private static bool SameExceptUpdatedAt(JsonObject existing, JsonObject candidate)
-    {
-        var x = JsonText.Clone(existing);
-        var y = JsonText.Clone(candidate);
-        x.Remove("updated_at");
-        y.Remove("updated_at");
-        return JsonNode.DeepEquals(x, y);
     }
 
     /// <summary>True when <paramref name="existing"/> points to a different entity that is strictly later.</summary>

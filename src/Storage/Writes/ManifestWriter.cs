@@ -8,9 +8,9 @@ namespace EccoStudio.Storage.Writes;
 
 /// <summary>
 /// Step 3 (§5): upsert the entity's own manifest entry object <c>manifests/{prefix}/entries/{id}.json</c>
-/// (one line: <c>{"ptr","id","updated_at",…display}</c>), preconditioned on the generation read, then re-checked
-/// against the stored snapshot: whoever writes an entry of a state that is no longer the snapshot's finds out
-/// afterwards and makes it match (docs/reliability.md, "Manifest entries"). No shared object is touched per write.
+/// (one line: <c>{"ptr","id","updated_at",…display}</c>), preconditioned on the generation read; an entry with a
+/// newer updated_at is left alone; one with the same updated_at but other content is made to match the stored
+/// snapshot (a rebuild folded a late change in without moving updated_at). No shared object is touched per write.
 /// </summary>
 public sealed class ManifestWriter(StorageContext context)
 {
@@ -40,35 +40,44 @@ public sealed class ManifestWriter(StorageContext context)
     {
         var bucket = context.Bucket(target.Env);
         var name = ObjectPaths.ManifestEntry(target);
-        var bytes = JsonText.ToBytes(Entry(target, snapshot));
-        var wrote = false;
-        for (var attempt = 0; attempt < 16; attempt++)
+        var entry = Entry(target, snapshot);
+        var bytes = JsonText.ToBytes(entry);
+        EnvelopeReader.TryGetUpdatedAt(snapshot, out var updatedAt);
+        for (var attempt = 0; ; attempt++)
         {
             var existing = await context.Store.GetAsync(bucket, name, null, cancellationToken);
-            if (existing is not null && existing.Content.Span.SequenceEqual(bytes))
+            if (existing is not null)
             {
-                break;
+                var old = JsonText.ParseObject(existing.Content.Span);
+                if (existing.Content.Span.SequenceEqual(bytes))
+                {
+                    return false;
+                }
+
+                if (EnvelopeReader.TryGetUpdatedAt(old, out var oldAt))
+                {
+                    if (oldAt > updatedAt)
+                    {
+                        return false;
+                    }
+
+                    if (oldAt == updatedAt)
+                    {
+                        // Same updated_at, different content: a late change was folded in by a rebuild, which keeps
+                        // updated_at. Which of the two is current only the stored snapshot can tell.
+                        return await new ManifestEntryRestorer(context).EnsureMatchesSnapshotAsync(target, cancellationToken);
+                    }
+                }
             }
 
             try
             {
                 await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation), cancellationToken);
-                wrote = true;
-                break;
+                return true;
             }
-            catch (PreconditionFailedException)
+            catch (PreconditionFailedException) when (attempt < 16)
             {
             }
         }
-
-        // The write's snapshot is only a hint: if the stored snapshot (now) gives another entry, another writer, a
-        // rebuild or a compensation moved it, and the entry is made to match it (re-checked until it holds).
-        var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
-        if (current is not null && JsonText.ToBytes(Entry(target, current.Document)).AsSpan().SequenceEqual(bytes))
-        {
-            return wrote;
-        }
-
-        return await new ManifestEntryRestorer(context).EnsureMatchesSnapshotAsync(target, cancellationToken) || wrote;
     }
 }

@@ -46,7 +46,7 @@ public sealed class SnapshotRestorer(StorageContext context, int maxAttempts = 6
             // with it: the prior bytes go back only when they are what history (now skipping the failed change) folds to.
             if (priorLastApplied is not null || prior is null)
             {
-                var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target, cancellationToken));
+                var fold = HistoryFold.Fold((await reader.ReadAllHistoryAsync(target, cancellationToken)).Where(r => r.Key != failedChange));
                 var priorIsFold = prior is null
                     ? fold.Document is null
                     : fold.Document is not null && fold.LastApplied == priorLastApplied && JsonNode.DeepEquals(fold.Document, prior);

@@ -31,19 +31,23 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                 // document that a newer merge patch was already folded onto) is placed in order by a rebuild.
                 if (change.Key == applied)
                 {
-                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
+                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
                 }
 
                 var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
                 if (fold.Document is null || JsonNode.DeepEquals(fold.Document, current.Document))
                 {
-                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
+                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
                 }
 
                 try
                 {
                     var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current, cancellationToken);
-                    return new SnapshotApplyResult(current.Document, rebuilt.Document, rebuilt.Generation, true, attempt) { BeforeLastApplied = current.LastApplied };
+                    return new SnapshotApplyResult(current.Document, rebuilt.Document, rebuilt.Generation, true, attempt)
+                    {
+                        BeforeLastApplied = current.LastApplied,
+                        PendingPointers = !rebuilt.Pending.IsEmpty,
+                    };
                 }
                 catch (PreconditionFailedException) when (attempt < maxAttempts)
                 {
@@ -59,7 +63,11 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             try
             {
                 var written = await WriteAsync(target, next, last, current, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, next, written.Generation, true, attempt) { BeforeLastApplied = current?.LastApplied };
+                return new SnapshotApplyResult(current?.Document, next, written.Generation, true, attempt)
+                {
+                    BeforeLastApplied = current?.LastApplied,
+                    PendingPointers = !written.Pending.IsEmpty,
+                };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -83,13 +91,17 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             if (current is not null && current.LastApplied == fold.LastApplied && JsonNode.DeepEquals(current.Document, fold.Document))
             {
-                return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
+                return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
             }
 
             try
             {
                 var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, rebuilt.Document, rebuilt.Generation, true, attempt) { BeforeLastApplied = current?.LastApplied };
+                return new SnapshotApplyResult(current?.Document, rebuilt.Document, rebuilt.Generation, true, attempt)
+                {
+                    BeforeLastApplied = current?.LastApplied,
+                    PendingPointers = !rebuilt.Pending.IsEmpty,
+                };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -103,7 +115,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
     /// current and finished, so nobody else would fold it in. Such records make it fold and write again (CAS on the
     /// generation it just wrote). This is what makes a rebuild safe next to concurrent appends.
     /// </summary>
-    private async Task<(JsonObject Document, long Generation)> WriteFromHistoryAsync(EntityReader reader, EntityTarget target, FoldResult fold,
+    private async Task<SnapshotState> WriteFromHistoryAsync(EntityReader reader, EntityTarget target, FoldResult fold,
         IReadOnlyList<string> names, SnapshotState? current, CancellationToken cancellationToken)
     {
         var written = await WriteAsync(target, fold.Document!, fold.LastApplied!.Value, current, cancellationToken);
@@ -124,7 +136,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             written = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, written, cancellationToken);
         }
 
-        return (written.Document, written.Generation);
+        return written;
     }
 
     private static async Task<(FoldResult Fold, IReadOnlyList<string> Names)> FoldHistoryAsync(EntityReader reader, EntityTarget target, CancellationToken cancellationToken)

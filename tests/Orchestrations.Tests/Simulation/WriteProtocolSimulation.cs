@@ -173,7 +173,7 @@ public sealed class WriteProtocolSimulation
             if (ok)
             {
                 (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, applied.Before, applied.After, applied.Generation,
-                    RepairAfter: applied.BeforeRecomputed)));
+                    RepairAfter: applied.BeforeRecomputed || applied.PendingPointers)));
                 if (ok)
                 {
                     return;
@@ -230,7 +230,7 @@ public sealed class WriteProtocolSimulation
             }
 
             (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation,
-                RepairAfter: snapshot is null)));
+                RepairAfter: true)));
         }
 
         return ok;

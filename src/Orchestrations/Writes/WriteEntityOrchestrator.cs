@@ -99,7 +99,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             steps.Complete(WriteSteps.Snapshot);
 
             steps.Begin(WriteSteps.Manifest);
-            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, snapshot.After),
+            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, snapshot.After, SnapshotGeneration: snapshot.Generation),
                 steps.Options(WriteSteps.Manifest));
             steps.Complete(WriteSteps.Manifest);
 

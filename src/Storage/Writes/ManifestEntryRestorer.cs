@@ -24,6 +24,12 @@ public sealed class ManifestEntryRestorer(StorageContext context)
             var snapshot = await reader.GetSnapshotAsync(target, cancellationToken);
             var existing = await context.Store.GetAsync(bucket, name, null, cancellationToken);
             var bytes = snapshot is null ? null : JsonText.ToBytes(ManifestWriter.Entry(target, snapshot.Document));
+            if (snapshot is not null && existing is not null && ManifestWriter.SnapshotGenerationOf(existing.Info) > snapshot.Generation)
+            {
+                // Derived from a newer snapshot than the one just read: the snapshot moved on; read again.
+                continue;
+            }
+
             try
             {
                 if (bytes is null)
@@ -33,9 +39,10 @@ public sealed class ManifestEntryRestorer(StorageContext context)
                         wrote |= await context.Store.DeleteAsync(bucket, name, existing.Generation, cancellationToken);
                     }
                 }
-                else if (existing is null || !existing.Content.Span.SequenceEqual(bytes))
+                else if (existing is null || !existing.Content.Span.SequenceEqual(bytes) || ManifestWriter.SnapshotGenerationOf(existing.Info) != snapshot!.Generation)
                 {
-                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation), cancellationToken);
+                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation) with { Metadata = ManifestWriter.Tag(snapshot!.Generation) },
+                        cancellationToken);
                     wrote = true;
                 }
             }

@@ -46,7 +46,7 @@ public sealed class IndexReadTests(GcsEmulatorFixture gcs) : IClassFixture<GcsEm
         var chen = await QueryAsync("by-lead", "Chen");
 
         Assert.Empty(bob);
-        Assert.Equal("V-R1", Assert.Single(chen)["id"]!.GetValue<string>());
+        Assert.Equal("V-R1", Assert.Single(chen)!["id"]!.GetValue<string>());
         Assert.Null(await storage.Store.GetInfoAsync(storage.Bucket("dev"), "env/dev/indices/ventures/by-lead/Bob/V-R1.json"));
         Assert.Equal(1, drift.Count("pointer-wrong-key"));
         Assert.Equal(0, drift.Count("pointer-stale"));
@@ -68,7 +68,7 @@ public sealed class IndexReadTests(GcsEmulatorFixture gcs) : IClassFixture<GcsEm
 
         var items = await QueryAsync("by-status", "Pilot");
 
-        Assert.Equal("Dana", Assert.Single(items)["lead"]!.GetValue<string>());
+        Assert.Equal("Dana", Assert.Single(items)!["lead"]!.GetValue<string>());
         var stored = JsonText.ParseObject((await storage.Store.GetAsync(storage.Bucket("dev"), name))!.Content.Span);
         Assert.Equal("Dana", stored["lead"]!.GetValue<string>());
         Assert.Equal(1, drift.Count("pointer-stale"));

@@ -169,7 +169,7 @@ public sealed class WriteProtocolSimulation
         if (ok)
         {
             snapshot = applied;
-            (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, applied.After)));
+            (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, applied.After, SnapshotGeneration: applied.Generation)));
             if (ok)
             {
                 (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, applied.Before, applied.After, applied.Generation,

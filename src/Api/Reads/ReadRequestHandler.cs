@@ -67,6 +67,7 @@ public sealed partial class ReadRequestHandler(StorageContext storage, IOptions<
                 {
                     ChangeKind.MergePatch => "merge-patch",
                     ChangeKind.Compensation => "compensation",
+                    ChangeKind.Delete => "delete",
                     _ => "full",
                 },
                 ["record"] = JsonText.Clone(record.Body),

@@ -1,5 +1,6 @@
 using EccoStudio.Api.Instances;
 using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
@@ -13,6 +14,11 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
         DedupedStart.TryStartAsync(client, nameof(WriteEntityOrchestrator), instanceId,
             new WriteEntityInput(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author),
+            cancellationToken);
+
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        DedupedStart.TryStartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,
+            new DeleteEntityInput(accepted.Target.Env, accepted.Target.Kind.Name, accepted.Target.Id, accepted.At, accepted.IfMatchGeneration, accepted.Author),
             cancellationToken);
 
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>

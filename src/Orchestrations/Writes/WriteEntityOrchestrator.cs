@@ -149,7 +149,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
                 catch (TaskFailedException failure)
                 {
                     opsRecords.Add(await RecordOpsAsync(context, steps, "alert-failed", entity, WriteSteps.Alerts, StepFailures.Describe(failure),
-                        $"{alert.RuleId} {alert.DedupeKey} {alert.Url}"));
+                        $"{alert.RuleId} {alert.DedupeKey} webhook {alert.Webhook}"));
                 }
             }
 
@@ -161,7 +161,8 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             input.WrittenBy);
     }
 
-    private static async Task<T> RunAsync<T>(TaskOrchestrationContext context, StepTracker steps, EntityTarget target, string step, string activity, object input,
+    /// <summary>Runs one step that has nothing to undo; a failure for good ends the orchestration Failed with <paramref name="consequence"/>.</summary>
+    internal static async Task<T> RunAsync<T>(TaskOrchestrationContext context, StepTracker steps, EntityTarget target, string step, string activity, object input,
         string consequence)
     {
         try

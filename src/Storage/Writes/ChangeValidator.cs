@@ -1,16 +1,18 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 
 namespace EccoStudio.Storage.Writes;
 
 /// <summary>
 /// Everything checked before a byte is written: id/env (by <see cref="EntityTarget"/>), entity, envelope match,
 /// schema_version has a schema, schema validity (of the document, or of the current snapshot with the patch
-/// applied), and index keys. Returns the exact bytes to store (schema_version normalised, compact JSON).
+/// applied), index keys, and for rules what a schema cannot say (<see cref="RuleValidator"/>: the named webhook, template limits). Returns the exact bytes to store (schema_version normalised, compact JSON).
 /// </summary>
 public sealed class ChangeValidator(StorageContext context)
 {
@@ -40,6 +42,10 @@ public sealed class ChangeValidator(StorageContext context)
         EnvelopeReader.Normalise(resulting, envelope);
         schema.EnsureValid(resulting);
         new IndexPlanner(context.Indices).ValidateKeys(target, resulting);
+        if (target.Kind == EntityCatalog.Rule)
+        {
+            RuleValidator.EnsureValid(resulting, context.Webhooks);
+        }
 
         if (body.ContainsKey(EnvelopeReader.SchemaVersionField))
         {
@@ -58,6 +64,29 @@ public sealed class ChangeValidator(StorageContext context)
 
         var key = new HistoryKey(envelope.UpdatedAt, ulid);
         return new PreparedChange(target, key, change, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
+    }
+
+    /// <summary>
+    /// The tombstone deleting the entity (<c>"_change":"delete"</c> with the envelope of its current snapshot).
+    /// Throws <see cref="EntityNotFoundException"/> when there is no snapshot, and <see cref="EntityChangedException"/>
+    /// when <paramref name="expectedGeneration"/> (If-Match) is not the snapshot's generation. The tombstone's
+    /// updated_at is <paramref name="at"/>, or just after the snapshot's when that is later (a client clock ahead), so
+    /// that it folds after the change it deletes.
+    /// </summary>
+    public async Task<PreparedChange> PrepareDeleteAsync(EntityTarget target, Ulid ulid, DateTimeOffset at, long? expectedGeneration,
+        CancellationToken cancellationToken = default)
+    {
+        var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken) ?? throw new EntityNotFoundException(target);
+        if (expectedGeneration is { } expected && expected != current.Generation)
+        {
+            throw new EntityChangedException(target, expected, current.Generation);
+        }
+
+        var envelope = EnvelopeReader.Read(current.Document, target);
+        var updatedAt = at > envelope.UpdatedAt ? at : envelope.UpdatedAt.AddMilliseconds(1);
+        var body = HistoryRecord.TombstoneBody(envelope, updatedAt);
+        var key = new HistoryKey(updatedAt, ulid);
+        return new PreparedChange(target, key, ChangeKind.Delete, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
     }
 
     /// <summary>A compensation record cancelling <paramref name="compensated"/> (written with its own ULID).</summary>

@@ -149,7 +149,8 @@ public sealed partial class GcsObjectStore(
         }
     }
 
-    public async Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch, CancellationToken cancellationToken = default)
+    public async Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch,
+        long? ifGenerationMatch = null, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Put);
         using var span = Start("gcs.patch", bucket, name, null);
@@ -159,12 +160,13 @@ public sealed partial class GcsObjectStore(
             {
                 var result = await Request("patch", () => client.PatchObjectAsync(
                     new GcsObject { Bucket = bucket, Name = name, Metadata = metadata.ToDictionary(p => p.Key, p => p.Value) },
-                    new PatchObjectOptions { IfMetagenerationMatch = ifMetagenerationMatch, RetryOptions = RetryOptions.Never }, ct));
+                    new PatchObjectOptions { IfMetagenerationMatch = ifMetagenerationMatch, IfGenerationMatch = ifGenerationMatch, RetryOptions = RetryOptions.Never }, ct));
                 return ToInfo(result);
             }
-            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
+            catch (GoogleApiException e) when (e.HttpStatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
             {
-                throw new PreconditionFailedException(bucket, name, null, ifMetagenerationMatch, e);
+                // Absent counts as "not the generation expected": the caller re-reads either way.
+                throw new PreconditionFailedException(bucket, name, ifGenerationMatch, ifMetagenerationMatch, e);
             }
         }, cancellationToken);
     }

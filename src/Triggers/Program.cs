@@ -1,17 +1,14 @@
-using EccoStudio.Activities;
 using EccoStudio.Api;
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Triggers.Middleware;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ProblemDetailsMiddleware>();
+builder.Services.AddEccoStorage(builder.Configuration);
+builder.Services.AddEccoWritePath(WritePathOptions.From(builder.Configuration));
 builder.Services.AddEccoStudio(builder.Configuration);
-var writePath = new WritePathOptions();
-builder.Configuration.GetSection(WritePathOptions.SectionName).Bind(writePath);
-builder.Services.AddEccoWritePath(writePath);
 builder.Build().Run();

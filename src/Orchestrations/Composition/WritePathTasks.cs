@@ -9,7 +9,6 @@ using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
-using EccoStudio.Activities;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 

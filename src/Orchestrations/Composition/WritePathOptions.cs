@@ -1,28 +1,15 @@
 using EccoStudio.Activities.Alerts;
-using EccoStudio.Storage.Layout;
-using EccoStudio.Storage.Store;
+using Microsoft.Extensions.Configuration;
 
-namespace EccoStudio.Activities;
+namespace EccoStudio.Orchestrations.Composition;
 
-/// <summary>Settings of the durable write path (storage, schemas, retries, batch, alerts). Bindable from configuration.</summary>
+/// <summary>
+/// What the durable write path owns (section <c>Ecco:WritePath</c>): step retries, batch and compaction sizes, the
+/// rule cache and webhook delivery. Where the data lives is storage's (<c>Ecco:Storage</c>, <c>AddEccoStorage</c>).
+/// </summary>
 public sealed class WritePathOptions
 {
-    public const string SectionName = "WritePath";
-
-    /// <summary>Bucket layout.</summary>
-    public StorageLayoutOptions Layout { get; set; } = new();
-
-    /// <summary>Object store tuning (retries inside one storage call, gzip threshold).</summary>
-    public ObjectStoreOptions Store { get; set; } = new();
-
-    /// <summary>GCS emulator endpoint (e.g. http://127.0.0.1:4443/); null = production or STORAGE_EMULATOR_HOST.</summary>
-    public Uri? EmulatorEndpoint { get; set; }
-
-    /// <summary>Folder with <c>{entity}/v*.schema.json</c>; null = the schemas published in the bucket.</summary>
-    public string? SchemasFolder { get; set; }
-
-    /// <summary>Index definitions file; null = <c>schemas/indices.json</c> found above the app folder.</summary>
-    public string? IndicesFile { get; set; }
+    public const string SectionName = "Ecco:WritePath";
 
     /// <summary>Retry policy of every write step.</summary>
     public StepRetryOptions Retry { get; set; } = new();
@@ -41,6 +28,14 @@ public sealed class WritePathOptions
 
     /// <summary>Webhook delivery.</summary>
     public AlertDeliveryOptions Alerts { get; set; } = new();
+
+    /// <summary>The options bound from <see cref="SectionName"/> (defaults where the section says nothing).</summary>
+    public static WritePathOptions From(IConfiguration configuration)
+    {
+        var options = new WritePathOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        return options;
+    }
 }
 
 /// <summary>Per-activity retry: bounded attempts, exponential backoff; only transient failures are retried.</summary>

@@ -221,4 +221,78 @@ public sealed class UploadTests(GcsEmulatorFixture fixture) : EmulatorTestBase(f
         using var put = await PutChunkAsync(start.Headers.Location!, [1, 2], 0, 2, "2");
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
     }
+
+    private async Task<HttpResponseMessage> PutRangeAsync(Uri session, byte[] body, string contentRange)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, session) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Range", contentRange);
+        return await Http.SendAsync(request);
+    }
+
+    [Theory]
+    [InlineData("bytes 0-*/*")]
+    [InlineData("bytes 0-*/10")]
+    public async Task ResumableChunk_OpenEndedRange_FinalizesWithTheBody(string contentRange)
+    {
+        var bucket = await NewBucketAsync();
+        var session = await StartSessionAsync(bucket, "open-ended");
+        using var put = await PutRangeAsync(session, "0123456789"u8.ToArray(), contentRange);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("0123456789", await ReadAsync(bucket, "open-ended"));
+    }
+
+    [Fact]
+    public async Task ResumableChunk_OpenEndedRangeAfterChunk_AppendsTheRest()
+    {
+        var bucket = await NewBucketAsync();
+        var session = await StartSessionAsync(bucket, "rest");
+        var data = RandomBytes(300);
+        using var first = await PutChunkAsync(session, data, 0, 100, "*");
+        Assert.Equal(308, (int)first.StatusCode);
+        using var rest = await PutRangeAsync(session, data[100..], "bytes 100-*/*");
+        Assert.Equal(HttpStatusCode.OK, rest.StatusCode);
+        using var buffer = new MemoryStream();
+        await Client.DownloadObjectAsync(bucket, "rest", buffer);
+        Assert.Equal(data, buffer.ToArray());
+    }
+
+    [Fact]
+    public async Task ResumableChunk_StarRangeWithTotal_FinalizesAtThatSize()
+    {
+        // Go's client (google-api-go-client gensupport) ends a chunked upload whose data ran out with bytes */N.
+        var bucket = await NewBucketAsync();
+        var session = await StartSessionAsync(bucket, "star-total");
+        var data = RandomBytes(200);
+        using var chunk = await PutChunkAsync(session, data, 0, 200, "*");
+        Assert.Equal(308, (int)chunk.StatusCode);
+        using var last = await PutRangeAsync(session, [], "bytes */200");
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Equal(200UL, (await Client.GetObjectAsync(bucket, "star-total")).Size);
+    }
+
+    [Fact]
+    public async Task ResumableChunk_EmptyFinalChunk_FinalizesAtThatSize()
+    {
+        // Node's client declares the total with an empty request (bytes N-(N-1)/N) when the data was an exact multiple.
+        var bucket = await NewBucketAsync();
+        var session = await StartSessionAsync(bucket, "empty-last");
+        var data = RandomBytes(64);
+        using var chunk = await PutChunkAsync(session, data, 0, 64, "*");
+        using var last = await PutRangeAsync(session, [], "bytes 64-63/64");
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Equal(64UL, (await Client.GetObjectAsync(bucket, "empty-last")).Size);
+    }
+
+    [Fact]
+    public async Task Upload_WithoutStorageV1Prefix_IsServed()
+    {
+        // What @google-cloud/storage sends when STORAGE_EMULATOR_HOST=http://host:port: /b/{bucket}/o/...
+        var bucket = await NewBucketAsync();
+        await PutAsync(bucket, "a/b.txt", "hi");
+        using var get = await Http.GetAsync(new Uri($"b/{bucket}/o/{Escape("a/b.txt")}?alt=media", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("hi", await get.Content.ReadAsStringAsync());
+        using var list = await Http.GetAsync(new Uri($"b/{bucket}/o?prefix=a/", UriKind.Relative));
+        Assert.Contains("a/b.txt", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

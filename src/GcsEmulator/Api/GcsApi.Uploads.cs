@@ -131,31 +131,52 @@ public sealed partial class GcsApi
         context.Response.ContentLength = 0;
     }
 
-    /// <summary>Appends a chunk and finalizes when the total is reached (called under the session lock).</summary>
+    /// <summary>
+    /// Appends a chunk and finalizes when the total is known and reached (called under the session lock). The forms
+    /// official clients send: no Content-Range (the whole object); <c>bytes F-L/T|*</c> (one chunk; T on the last);
+    /// <c>bytes F-*/T|*</c> (the rest of the object streamed in this request, so the request's end is the object's end);
+    /// <c>bytes */T</c> (finalize at T, usually with an empty body); <c>bytes */*</c> (status query). A chunk that
+    /// starts before what was received overlaps a retried chunk: the new bytes beyond the received length are kept.
+    /// </summary>
     private void Apply(UploadSession session, ContentRange range, byte[] body)
     {
         var received = session.Received;
-        if (range.First is { } first)
+        long? total = range.Total;
+        if (range.IsWholeBody)
         {
-            var last = range.Last!.Value;
-            if (body.LongLength != last - first + 1)
+            received.SetLength(0);
+            received.Write(body);
+            total = received.Length;
+        }
+        else if (range.First is { } first)
+        {
+            if (first > received.Length)
+            {
+                throw GcsException.BadRequest($"The chunk starts at byte {Str(first)} but only {Str(received.Length)} bytes were received.");
+            }
+
+            if (range.Last is { } last && body.LongLength != last - first + 1)
             {
                 throw GcsException.BadRequest("The Content-Range does not match the number of bytes sent.");
             }
 
-            if (first <= received.Length && last >= received.Length)
+            var skip = received.Length - first;
+            if (body.LongLength > skip)
             {
-                var skip = (int)(received.Length - first);
-                received.Write(body, skip, body.Length - skip);
+                received.Write(body, (int)skip, (int)(body.LongLength - skip));
+            }
+
+            if (range.Last is null && total is null)
+            {
+                // bytes F-*/*: the body runs to the end of the object.
+                total = first + body.LongLength;
             }
         }
-        else if (range.IsWholeBody)
+        else if (body.Length > 0)
         {
-            received.SetLength(0);
-            received.Write(body);
+            throw GcsException.BadRequest("A Content-Range of bytes */N carries no data.");
         }
 
-        var total = range.IsWholeBody ? received.Length : range.Total;
         if (total is { } t && received.Length > t)
         {
             throw GcsException.BadRequest("More bytes were sent than the declared total.");
@@ -212,19 +233,21 @@ public sealed partial class GcsApi
         }
 
         long? total = m.Groups["total"].Value == "*" ? null : ParseLong(m.Groups["total"].Value, header);
-        if (m.Groups["first"].Success && m.Groups["first"].Value.Length > 0)
+        if (!m.Groups["first"].Success)
         {
-            var first = ParseLong(m.Groups["first"].Value, header);
-            var last = ParseLong(m.Groups["last"].Value, header);
-            if (last < first || (total is { } t && last >= t))
-            {
-                throw GcsException.BadRequest($"Invalid Content-Range header: {header}");
-            }
-
-            return new ContentRange(first, last, total, IsWholeBody: false);
+            return new ContentRange(null, null, total, IsWholeBody: false);
         }
 
-        return new ContentRange(null, null, total, IsWholeBody: false);
+        var first = ParseLong(m.Groups["first"].Value, header);
+        long? last = m.Groups["last"].Value == "*" ? null : ParseLong(m.Groups["last"].Value, header);
+
+        // last == first - 1 is an empty chunk: Node's client sends one to declare the total after the data ran out.
+        if ((last is { } l && (l < first - 1 || (total is { } t && l >= t))) || (total is { } t2 && first > t2))
+        {
+            throw GcsException.BadRequest($"Invalid Content-Range header: {header}");
+        }
+
+        return new ContentRange(first, last, total, IsWholeBody: false);
     }
 
     private static long ParseLong(string value, string header) =>
@@ -232,7 +255,7 @@ public sealed partial class GcsApi
             ? v
             : throw GcsException.BadRequest($"Invalid Content-Range header: {header}");
 
-    [GeneratedRegex(@"^bytes\s+(?:(?<first>\d+)-(?<last>\d+)|\*)/(?<total>\d+|\*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^bytes\s+(?:(?<first>\d+)-(?<last>\d+|\*)|\*)/(?<total>\d+|\*)$", RegexOptions.CultureInvariant)]
     private static partial Regex ContentRangePattern();
 
     private sealed record ContentRange(long? First, long? Last, long? Total, bool IsWholeBody);

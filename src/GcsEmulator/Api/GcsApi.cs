@@ -86,6 +86,14 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
             return RouteStorageAsync(context, method, s[3..]);
         }
 
+        if (s.Length >= 1 && s[0] == "b")
+        {
+            // Clients given an emulator host drop the /storage/v1 prefix (Node's @google-cloud/storage uses
+            // STORAGE_EMULATOR_HOST as its base URL as is). "b" cannot be a bucket name (3+ characters), so this
+            // never shadows an XML-style path.
+            return RouteStorageAsync(context, method, s[1..]);
+        }
+
         // XML-style media path: /{bucket}/{object}
         if (s.Length >= 2 && method is "GET" or "HEAD" && s[0].Length > 0 && s[1].Length > 0)
         {

@@ -4,8 +4,10 @@ using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using Google;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Host.Verify;
 
@@ -73,6 +75,10 @@ public static class VerifyRunner
             settings.ApplyTo(o);
             o.SchemasFolder = schemasFolder;
         });
+
+    /// <summary>The object store over the endpoint (null = Google Cloud Storage with application default credentials).</summary>
+    public static GcsObjectStore CreateStore(Uri? gcs) =>
+        StorageServiceCollectionExtensions.CreateServices(o => o.EmulatorHost = gcs?.ToString()).GetRequiredService<GcsObjectStore>();
 
     private static string Where(VerifySettings settings) => settings.Gcs?.ToString() ?? "Google Cloud Storage";
 

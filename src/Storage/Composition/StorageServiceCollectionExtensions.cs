@@ -36,18 +36,22 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The storage model alone, for a process that composes nothing else (a command's check, a benchmark's direct
-    /// path); <paramref name="services"/> may pre-register a client, counter or store to use instead of the defaults.
+    /// The storage services alone, for a process that composes nothing else (a command, a benchmark's direct path);
+    /// <paramref name="services"/> may pre-register a client, counter or store to use instead of the defaults. The
+    /// services are singletons that live as long as the process that asked for them.
     /// </summary>
-    public static StorageContext CreateContext(Action<EccoStorageOptions> configure, Action<IServiceCollection>? services = null)
+    public static IServiceProvider CreateServices(Action<EccoStorageOptions> configure, Action<IServiceCollection>? services = null)
     {
         var collection = new ServiceCollection();
         services?.Invoke(collection);
-        // The context's services are singletons that live as long as the process that asked for them.
-#pragma warning disable CA2000 // the provider owns the singletons the returned context uses; it must outlive this call
-        return collection.AddEccoStorage(configure).BuildServiceProvider().GetRequiredService<StorageContext>();
+#pragma warning disable CA2000 // the provider owns the singletons its caller keeps using; it must outlive this call
+        return collection.AddEccoStorage(configure).BuildServiceProvider();
 #pragma warning restore CA2000
     }
+
+    /// <summary>The storage model alone (see <see cref="CreateServices"/>).</summary>
+    public static StorageContext CreateContext(Action<EccoStorageOptions> configure, Action<IServiceCollection>? services = null) =>
+        CreateServices(configure, services).GetRequiredService<StorageContext>();
 
     private static IServiceCollection AddStorageServices(this IServiceCollection services)
     {
@@ -56,11 +60,13 @@ public static class StorageServiceCollectionExtensions
             ? StorageClientFactory.CreateForEmulator(emulator)
             : StorageClientFactory.CreateDefault());
         services.TryAddSingleton<IStorageOperationCounter, StorageOperationCounter>();
-        services.TryAddSingleton<IObjectStore>(sp => new GcsObjectStore(
+        services.TryAddSingleton(sp => new GcsObjectStore(
             sp.GetRequiredService<StorageClient>(),
             Options(sp).Store,
             sp.GetRequiredService<IStorageOperationCounter>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<GcsObjectStore>() ?? NullLogger<GcsObjectStore>.Instance));
+        services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<GcsObjectStore>());
+        services.TryAddSingleton<IObjectVersions>(sp => sp.GetRequiredService<GcsObjectStore>());
         services.TryAddSingleton(sp => new ObjectPaths(Options(sp).ToLayout()));
         services.TryAddSingleton(sp => IndexCatalog.Load(Path.Combine(Options(sp).ResolveSchemasFolder(), "indices.json")));
         services.TryAddSingleton(sp =>

@@ -1,5 +1,6 @@
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Rules;
+using EccoStudio.Storage.Writes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,7 +26,11 @@ public static class WritePathServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => sp.GetRequiredService<WritePathOptions>().Alerts);
         services.TryAddSingleton(sp => new RuleSetCache(sp.GetRequiredService<WritePathOptions>().RulesCacheTtl, TimeProvider.System));
-        services.AddHttpClient(AlertDeliveryOptions.HttpClientName);
+        // Webhook POSTs only through the guarded handler over the configured destinations (the storage model's
+        // catalog); no request logging (the URL is a credential).
+        services.AddHttpClient(AlertDeliveryOptions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookHttpHandler.Create(sp.GetRequiredService<StorageContext>().Webhooks, sp.GetRequiredService<AlertDeliveryOptions>()))
+            .RemoveAllLoggers();
 
         foreach (var type in WritePathTasks.ActivityTypes.Concat(WritePathTasks.OrchestratorTypes))
         {

@@ -1,5 +1,6 @@
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -25,13 +26,20 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddEccoStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EccoStorageOptions>().Bind(configuration.GetSection(EccoStorageOptions.SectionName));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
         return services.AddStorageServices();
     }
 
-    /// <summary>Storage configured in code (commands, benchmarks, tests).</summary>
-    public static IServiceCollection AddEccoStorage(this IServiceCollection services, Action<EccoStorageOptions> configure)
+    /// <summary>Storage configured in code (commands, benchmarks, tests); <paramref name="webhooks"/> names alert destinations.</summary>
+    public static IServiceCollection AddEccoStorage(this IServiceCollection services, Action<EccoStorageOptions> configure,
+        Action<WebhookOptions>? webhooks = null)
     {
         services.AddOptions<EccoStorageOptions>().Configure(configure);
+        if (webhooks is not null)
+        {
+            services.AddOptions<WebhookOptions>().Configure(webhooks);
+        }
+
         return services.AddStorageServices();
     }
 
@@ -77,11 +85,15 @@ public static class StorageServiceCollectionExtensions
                 : new GcsSchemaSource(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ObjectPaths>());
             return new EntitySchemaRegistry(source);
         });
+        services.TryAddSingleton(sp => new WebhookCatalog(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
         services.TryAddSingleton(sp => new StorageContext(
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<ObjectPaths>(),
             sp.GetRequiredService<EntitySchemaRegistry>(),
-            sp.GetRequiredService<IndexCatalog>()));
+            sp.GetRequiredService<IndexCatalog>())
+        {
+            Webhooks = sp.GetRequiredService<WebhookCatalog>(),
+        });
         return services;
     }
 

@@ -6,6 +6,7 @@ using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -46,7 +47,8 @@ public sealed class WritePathHarness : IAsyncDisposable
         Action<WritePathOptions>? configure = null,
         DurableEngineOptions? engineOptions = null,
         string? bucket = null,
-        StoreFaults? faults = null)
+        StoreFaults? faults = null,
+        Action<WebhookOptions>? webhooks = null)
     {
         var client = emulator.CreateClient();
         if (bucket is null)
@@ -80,7 +82,7 @@ public sealed class WritePathHarness : IAsyncDisposable
                     o.Store = store;
                     o.SchemaSource = EccoStorageOptions.FolderSchemaSourceName;
                     o.SchemasFolder = FolderSchemaSource.FindRepoSchemas();
-                });
+                }, webhooks);
                 services.AddEccoWritePath(options);
             });
         return new WritePathHarness(engine, bucket);

@@ -1,4 +1,5 @@
 using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
@@ -13,6 +14,11 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
         StartAsync(client, nameof(WriteEntityOrchestrator), instanceId,
             new WriteEntityInput(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author),
+            cancellationToken);
+
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        StartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,
+            new DeleteEntityInput(accepted.Target.Env, accepted.Target.Kind.Name, accepted.Target.Id, accepted.At, accepted.IfMatchGeneration, accepted.Author),
             cancellationToken);
 
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>

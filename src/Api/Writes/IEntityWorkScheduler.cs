@@ -12,6 +12,9 @@ public interface IEntityWorkScheduler
     /// <summary>Starts WriteEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
     Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken);
 
+    /// <summary>Starts DeleteEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
+    Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken);
+
     /// <summary>Starts ReconcileEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
     Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken);
 

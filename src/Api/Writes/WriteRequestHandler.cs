@@ -54,6 +54,32 @@ public sealed partial class WriteRequestHandler(
         return Accepted(links.Create(instanceId));
     }
 
+    /// <summary>
+    /// <c>DELETE /api/{env}/{entity}/{id}</c>: the entity must exist (404 otherwise) and match <c>If-Match</c> when sent
+    /// (412 otherwise); then DeleteEntityOrchestrator starts (tombstone → snapshot, manifest entry and pointers
+    /// removed) → 202 with the check-status payload. <c>Idempotency-Key</c> as for writes.
+    /// </summary>
+    public async Task<IResult> DeleteAsync(HttpRequest request, string? env, string? entity, string? id, DurableTaskClient client, IStatusLinks links,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var target = EntityRoutes.Resolve(env, entity, id, settings);
+        var key = IdempotencyKey(request);
+        var author = Author(request, settings);
+        var instanceId = InstanceIds.Delete(target, key);
+        if (key is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
+        {
+            LogReplayed(logger, instanceId);
+            return Accepted(links.Create(instanceId));
+        }
+
+        var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken) ?? throw new EntityNotFoundException(target);
+        var ifMatch = EntityPreconditions.IfMatch(request, target, current.Generation);
+        var started = await scheduler.StartDeleteAsync(client, instanceId, new AcceptedDelete(target, time.GetUtcNow(), ifMatch, author, key), cancellationToken);
+        LogAcceptedDelete(logger, target.ToString(), instanceId, started);
+        return Accepted(links.Create(instanceId));
+    }
+
     public static IResult Accepted(CheckStatusPayload payload) =>
         ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri));
 
@@ -86,6 +112,9 @@ public sealed partial class WriteRequestHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Write {Target} ({Change}) accepted as {InstanceId} (new start: {Started})")]
     private static partial void LogAccepted(ILogger logger, string target, ChangeKind change, string instanceId, bool started);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delete {Target} accepted as {InstanceId} (new start: {Started})")]
+    private static partial void LogAcceptedDelete(ILogger logger, string target, string instanceId, bool started);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay: {InstanceId} already exists")]
     private static partial void LogReplayed(ILogger logger, string instanceId);

@@ -11,7 +11,8 @@ namespace EccoStudio.Orchestrations.Instances;
 /// (<see cref="DurableTaskClientStartExtensions"/>) runs each unit of work at most once.
 /// <list type="bullet">
 /// <item>write: <c>write:{env}:{prefix}:{id}:{suffix}</c>; with an <c>Idempotency-Key</c> the suffix is <c>k</c> + 32 hex of
-/// SHA-256(env, prefix, id, key), else a fresh GUID.</item>
+/// SHA-256(env, prefix, id, key), else a fresh GUID; a delete: the same head, then <c>d</c> + the hash of the key with
+/// the method.</item>
 /// <item>reconcile: <c>reconcile:{env}:{entity}:{id}:{trigger}</c> (trigger: <c>gcs-</c> + hash of the changed object
 /// for the Pub/Sub bridge, <c>verify-{run}-{round}</c> for the verify command, <c>manual</c> when none).</item>
 /// <item>compaction: <c>compact:{env}:{entity}</c> for the eternal instance, <c>compact:{env}:{entity}:{yyyyMMddHH}</c>
@@ -32,6 +33,13 @@ public static class InstanceIds
     /// <summary>The instance of one write request (<paramref name="idempotencyKey"/> null: a new instance every time).</summary>
     public static string Write(EntityTarget target, string? idempotencyKey) =>
         $"{WriteHead(target)}{(idempotencyKey is null ? Guid.NewGuid().ToString("N") : "k" + Hash($"{target.Env}\n{target.Kind.Prefix}\n{target.Id}\n{idempotencyKey}"))}";
+
+    /// <summary>
+    /// A delete of the entity: <c>write:{env}:{prefix}:{id}:d…</c> (same head, so ops see every change of the entity
+    /// under one prefix; the key is hashed with the method so a PUT and a DELETE sharing a key stay distinct).
+    /// </summary>
+    public static string Delete(EntityTarget target, string? idempotencyKey) =>
+        $"{WriteHead(target)}d{(idempotencyKey is null ? Guid.NewGuid().ToString("N") : Hash($"{target.Env}\n{target.Kind.Prefix}\n{target.Id}\nDELETE\n{idempotencyKey}"))}";
 
     /// <summary><c>write:{env}:{prefix}:{id}:</c> — every write of one entity starts with it.</summary>
     public static string WriteHead(EntityTarget target) => $"{WritePrefix}{target.Env}:{target.Kind.Prefix}:{target.Id}:";

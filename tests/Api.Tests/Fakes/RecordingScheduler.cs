@@ -15,6 +15,9 @@ public sealed class RecordingScheduler : IEntityWorkScheduler
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
         Record("write", instanceId, write.Target.ToString(), null);
 
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        Record("delete", instanceId, accepted.Target.ToString(), null);
+
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>
         Record("reconcile", instanceId, target.ToString(), trigger);
 

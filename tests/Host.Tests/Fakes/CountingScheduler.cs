@@ -13,6 +13,9 @@ public sealed class CountingScheduler(IEntityWorkScheduler inner) : IEntityWorkS
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
         inner.StartWriteAsync(client, instanceId, write, cancellationToken);
 
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        inner.StartDeleteAsync(client, instanceId, accepted, cancellationToken);
+
     public async Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken)
     {
         var started = await inner.StartReconcileAsync(client, instanceId, target, trigger, cancellationToken);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Telemetry;
 using Microsoft.DurableTask;
 

@@ -50,7 +50,7 @@ public sealed partial class DeleteEntityOrchestrator(WritePathOptions options) :
         var target = EntityTarget.Of(input.Env, input.Entity, input.Id);
         var entity = EntityRef.From(target);
         var ulid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
-        var steps = new StepTracker(context, options.Retry, null);
+        var steps = new StepTracker(context, options.Retry, null, "delete");
 
         steps.Begin(Validate);
         var prepared = await WriteEntityOrchestrator.RunAsync<PreparedChangeOutput>(context, steps, target, Validate, nameof(PrepareDeleteActivity),

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using EccoStudio.Activities;
 using EccoStudio.Api;
 using EccoStudio.Api.Configuration;
@@ -6,6 +7,7 @@ using EccoStudio.Api.Endpoints;
 using EccoStudio.Engine;
 using EccoStudio.GcsEmulator;
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Provisioning.PubSub;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google;
@@ -98,7 +100,7 @@ public sealed partial class DevHost : IAsyncDisposable
                 }
 
                 var host = new DevHost(gcs, app, baseUri, settings, verify);
-                if (settings.PubSubEmulator is { } pubsub)
+                if (settings.PubSubEmulator is { } pubsub && settings.WirePubSub)
                 {
                     await host.WirePubSubAsync(pubsub, cancellationToken);
                 }
@@ -193,15 +195,25 @@ public sealed partial class DevHost : IAsyncDisposable
 
     private async Task WirePubSubAsync(string pubsubHost, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{pubsubHost}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var wiring = new PubSubWiring(http, Settings.PubSubProject);
-        await wiring.EnsureTopicAsync(Settings.PubSubTopic, cancellationToken);
-        await wiring.EnsurePushSubscriptionAsync(Settings.PubSubSubscription, Settings.PubSubTopic, BridgeUri, cancellationToken);
+        using var pubsub = PubSubRestClient.ForEmulator(pubsubHost);
+        var topicPath = $"projects/{Settings.PubSubProject}/topics/{Settings.PubSubTopic}";
+        var subscriptionPath = $"projects/{Settings.PubSubProject}/subscriptions/{Settings.PubSubSubscription}";
+        await pubsub.CreateTopicAsync(topicPath, cancellationToken);
+        var pushConfig = new JsonObject { ["pushEndpoint"] = BridgeUri.ToString() };
+        if (await pubsub.GetSubscriptionAsync(subscriptionPath, cancellationToken) is null)
+        {
+            await pubsub.CreateSubscriptionAsync(subscriptionPath, new JsonObject { ["topic"] = topicPath, ["pushConfig"] = pushConfig, ["ackDeadlineSeconds"] = 30 },
+                cancellationToken);
+        }
+        else
+        {
+            await pubsub.PatchSubscriptionAsync(subscriptionPath, new JsonObject { ["pushConfig"] = pushConfig }, ["pushConfig"], cancellationToken);
+        }
 
         var storage = Services.GetRequiredService<StorageClient>();
-        var topic = "//pubsub.googleapis.com/" + wiring.TopicPath(Settings.PubSubTopic);
+        var topic = "//pubsub.googleapis.com/" + topicPath;
         var existing = await storage.ListNotificationsAsync(Settings.Bucket, cancellationToken: cancellationToken);
-        if (!existing.Any(n => n.Topic == topic || n.Topic == wiring.TopicPath(Settings.PubSubTopic)))
+        if (!existing.Any(n => n.Topic == topic || n.Topic == topicPath))
         {
             await storage.CreateNotificationAsync(Settings.Bucket, new GcsNotification
             {

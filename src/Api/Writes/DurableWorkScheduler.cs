@@ -1,4 +1,5 @@
 using EccoStudio.Api.Instances;
+using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
@@ -11,9 +12,14 @@ namespace EccoStudio.Api.Writes;
 public sealed class DurableWorkScheduler : IEntityWorkScheduler
 {
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
-        DedupedStart.TryStartAsync(client, nameof(WriteEntityOrchestrator), instanceId,
-            new WriteEntityInput(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author),
-            cancellationToken);
+        DedupedStart.TryStartAsync(client, nameof(WriteEntityOrchestrator), instanceId, ToInput(write), cancellationToken);
+
+    public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken) =>
+        DedupedStart.TryStartAsync(client, nameof(BatchWriteOrchestrator), instanceId, new BatchWriteInput(items), cancellationToken);
+
+    /// <summary>The orchestration input of an accepted write.</summary>
+    public static WriteEntityInput ToInput(AcceptedWrite write) =>
+        new(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author, write.Precondition);
 
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>
         DedupedStart.TryStartAsync(client, nameof(ReconcileEntityOrchestrator), instanceId,

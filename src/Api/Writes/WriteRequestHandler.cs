@@ -15,7 +15,8 @@ namespace EccoStudio.Api.Writes;
 /// <c>PUT</c> (full document, <c>application/json</c>) and <c>PATCH</c> (<c>application/merge-patch+json</c>) of
 /// <c>/api/{env}/{entity}/{id}</c>: route → stamp the envelope → validate everything (id, envelope, schema, index
 /// keys) → start WriteEntityOrchestrator → 202 with <c>Location</c> and the check-status payload. Nothing is
-/// scheduled or written when validation fails. An <c>Idempotency-Key</c> maps a retried request to the same instance.
+/// scheduled or written when validation fails or an <c>If-Match</c>/<c>If-None-Match</c> condition does not hold
+/// (412; the condition is enforced again at the snapshot swap). An <c>Idempotency-Key</c> maps a retried request to the same instance.
 /// </summary>
 public sealed partial class WriteRequestHandler(
     StorageContext storage,
@@ -35,6 +36,7 @@ public sealed partial class WriteRequestHandler(
         var key = IdempotencyKey(request);
         var author = Author(request, settings);
         var mediaTypes = change == ChangeKind.MergePatch ? new[] { RequestBodies.MergePatch } : [RequestBodies.Json];
+        var precondition = ConditionalHeaders.Parse(request);
         var body = await RequestBodies.ReadObjectAsync(request, settings.MaxBodyBytes, mediaTypes, cancellationToken);
 
         var instanceId = WriteInstanceIds.For(target, key);
@@ -45,18 +47,20 @@ public sealed partial class WriteRequestHandler(
         }
 
         var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken);
+        ConditionalHeaders.EnsureSatisfied(precondition, current, target);
         EnvelopeStamper.Stamp(target, body, change, current?.Document, time.GetUtcNow());
         await new ChangeValidator(storage).PrepareAsync(target, body, Ulid.NewUlid(), change, cancellationToken);
 
-        var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key), cancellationToken);
+        var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key, precondition), cancellationToken);
         LogAccepted(logger, target.ToString(), change, instanceId, started);
         return Accepted(links.Create(instanceId));
     }
 
+    /// <summary>202 with the check-status payload, <c>Location</c> and <c>Retry-After</c> (seconds before the first poll), as the Durable payload helpers answer.</summary>
     public static IResult Accepted(CheckStatusPayload payload) =>
-        ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri));
+        ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri), ("Retry-After", "1"));
 
-    private static string? IdempotencyKey(HttpRequest request)
+    internal static string? IdempotencyKey(HttpRequest request)
     {
         if (!request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
         {
@@ -70,7 +74,7 @@ public sealed partial class WriteRequestHandler(
                 $"{IdempotencyKeyHeader} must be one value of 1..{WriteInstanceIds.MaxIdempotencyKeyLength} visible ASCII characters.");
     }
 
-    private static string Author(HttpRequest request, EccoApiOptions settings)
+    internal static string Author(HttpRequest request, EccoApiOptions settings)
     {
         var value = request.Headers[AuthorHeader].ToString();
         if (string.IsNullOrEmpty(value))

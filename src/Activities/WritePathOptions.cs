@@ -1,5 +1,6 @@
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Store;
 
 namespace EccoStudio.Activities;
@@ -41,6 +42,12 @@ public sealed class WritePathOptions
 
     /// <summary>Webhook delivery.</summary>
     public AlertDeliveryOptions Alerts { get; set; } = new();
+
+    /// <summary>
+    /// Alert destinations when the write path is composed on its own (engine-only hosts, tests); the HTTP hosts bind
+    /// them from <c>Ecco:Alerts</c> (<see cref="WebhookOptions"/>) and that catalog wins.
+    /// </summary>
+    public WebhookOptions Webhooks { get; set; } = new();
 }
 
 /// <summary>Per-activity retry: bounded attempts, exponential backoff; only transient failures are retried.</summary>

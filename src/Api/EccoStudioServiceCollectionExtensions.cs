@@ -6,6 +6,7 @@ using EccoStudio.Api.Reads;
 using EccoStudio.Api.Writes;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -20,7 +21,7 @@ namespace EccoStudio.Api;
 
 /// <summary>
 /// The composition root both hosts share: options bound from configuration (<c>Ecco:Storage</c>, <c>Ecco:Api</c>,
-/// <c>Ecco:PubSub</c>), one singleton <see cref="StorageClient"/>, the storage model (<see cref="StorageContext"/>)
+/// <c>Ecco:PubSub</c>, <c>Ecco:Alerts</c>), one singleton <see cref="StorageClient"/>, the storage model (<see cref="StorageContext"/>)
 /// and the request handlers. The host adds the Durable Task client (local engine or <c>[DurableClient]</c>).
 /// </summary>
 public static class EccoStudioServiceCollectionExtensions
@@ -60,11 +61,16 @@ public static class EccoStudioServiceCollectionExtensions
                 : new GcsSchemaSource(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ObjectPaths>());
             return new EntitySchemaRegistry(source);
         });
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
+        services.TryAddSingleton(sp => new WebhookCatalog(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
         services.TryAddSingleton(sp => new StorageContext(
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<ObjectPaths>(),
             sp.GetRequiredService<EntitySchemaRegistry>(),
-            sp.GetRequiredService<IndexCatalog>()));
+            sp.GetRequiredService<IndexCatalog>())
+        {
+            Webhooks = sp.GetRequiredService<WebhookCatalog>(),
+        });
 
         services.TryAddSingleton(GoogleKeySource.Google);
         services.TryAddSingleton<IPushTokenVerifier, GooglePushTokenVerifier>();

@@ -14,4 +14,10 @@ builder.Services.AddEccoStudio(builder.Configuration);
 var writePath = new WritePathOptions();
 builder.Configuration.GetSection(WritePathOptions.SectionName).Bind(writePath);
 builder.Services.AddEccoWritePath(writePath);
+// Local receivers over plain http are a development convenience; a deployed app must never dial loopback.
+if (builder.Configuration.GetValue<bool>("Ecco:Alerts:AllowLoopbackHttp") || writePath.Webhooks.AllowLoopbackHttp)
+{
+    throw new InvalidOperationException("Ecco:Alerts:AllowLoopbackHttp is for local development only and is refused by the Functions app.");
+}
+
 builder.Build().Run();

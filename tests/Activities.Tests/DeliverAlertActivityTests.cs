@@ -4,6 +4,7 @@ using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,8 +32,13 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
         private readonly HttpStatusCode status = status;
     }
 
+    private static readonly WebhookCatalog OpsHook = new(new WebhookOptions
+    {
+        Webhooks = { ["ops-hook"] = "https://hooks.slack.com/services/T000/B000/not-a-real-secret" },
+    });
+
     private static AlertMessage Alert(string key) =>
-        new("RULE-1", "V1", "slack", "http://alerts.invalid/hook", """{"text":"hi"}""", key);
+        new("RULE-1", "V1", "slack", "ops-hook", """{"text":"hi"}""", key);
 
     private static DeliverAlertActivity Activity(Storage.Writes.StorageContext storage, IHttpClientFactory http) =>
         new(storage, http, new AlertDeliveryOptions { MaxPostAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(1) }, NullLogger<DeliverAlertActivity>.Instance);
@@ -40,7 +46,7 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
     [Fact]
     public async Task RunAsync_RunTwice_PostsOnce()
     {
-        var storage = await Buckets.NewContextAsync(emulator);
+        var storage = (await Buckets.NewContextAsync(emulator)) with { Webhooks = OpsHook };
         var http = new CountingFactory(HttpStatusCode.OK);
         var input = new DeliverAlertInput("dev", Alert("k1"), "owner-1", DateTimeOffset.Parse("2025-11-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
@@ -55,7 +61,7 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
     [Fact]
     public async Task RunAsync_RecordLeftPostingByACrash_MarksUnknownAndDoesNotPost()
     {
-        var storage = await Buckets.NewContextAsync(emulator);
+        var storage = (await Buckets.NewContextAsync(emulator)) with { Webhooks = OpsHook };
         var name = ObjectPaths.Log("dev", "alerts/k2.json");
         var record = new JsonObject { ["dedupe_key"] = "k2", ["owner"] = "owner-2", ["state"] = AlertDeliveryState.Posting, ["attempts"] = 1 };
         await storage.Store.PutAsync(storage.Bucket("dev"), name, JsonText.ToBytes(record), PutOptions.CreateOnly);
@@ -73,7 +79,7 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
     [Fact]
     public async Task RunAsync_RecordOwnedByAnotherInstance_DoesNotPost()
     {
-        var storage = await Buckets.NewContextAsync(emulator);
+        var storage = (await Buckets.NewContextAsync(emulator)) with { Webhooks = OpsHook };
         var name = ObjectPaths.Log("dev", "alerts/k3.json");
         var record = new JsonObject { ["dedupe_key"] = "k3", ["owner"] = "someone-else", ["state"] = AlertDeliveryState.Claimed, ["attempts"] = 0 };
         await storage.Store.PutAsync(storage.Bucket("dev"), name, JsonText.ToBytes(record), PutOptions.CreateOnly);
@@ -89,7 +95,7 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
     [Fact]
     public async Task RunAsync_Webhook503EveryTime_ThrowsTransientAndLeavesRetryable_ThenRetryPosts()
     {
-        var storage = await Buckets.NewContextAsync(emulator);
+        var storage = (await Buckets.NewContextAsync(emulator)) with { Webhooks = OpsHook };
         var failing = new CountingFactory(HttpStatusCode.ServiceUnavailable);
         var input = new DeliverAlertInput("dev", Alert("k4"), "owner-4", DateTimeOffset.UnixEpoch);
 
@@ -108,10 +114,24 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
     [Fact]
     public async Task RunAsync_Webhook400_IsRejectedAndNotRetried()
     {
-        var storage = await Buckets.NewContextAsync(emulator);
+        var storage = (await Buckets.NewContextAsync(emulator)) with { Webhooks = OpsHook };
         var http = new CountingFactory(HttpStatusCode.BadRequest);
         var result = await Activity(storage, http).RunAsync(new FakeActivityContext(nameof(DeliverAlertActivity), "o5"),
             new DeliverAlertInput("dev", Alert("k5"), "o5", DateTimeOffset.UnixEpoch));
         Assert.Equal((AlertDeliveryState.Rejected, 1, "HTTP 400"), (result.State, http.Posts, result.LastError));
+    }
+
+    [Fact]
+    public async Task RunAsync_WebhookNotConfigured_RejectedWithoutPosting()
+    {
+        var storage = (await Buckets.NewContextAsync(emulator)) with { Webhooks = OpsHook };
+        var http = new CountingFactory(HttpStatusCode.OK);
+        var alert = Alert("k6") with { Webhook = "removed-hook" };
+
+        var result = await Activity(storage, http).RunAsync(new FakeActivityContext(nameof(DeliverAlertActivity), "o6"),
+            new DeliverAlertInput("dev", alert, "o6", DateTimeOffset.UnixEpoch));
+
+        Assert.Equal((AlertDeliveryState.Rejected, 0), (result.State, http.Posts));
+        Assert.Contains("'removed-hook' is not configured", result.LastError, StringComparison.Ordinal);
     }
 }

@@ -21,7 +21,7 @@ namespace EccoStudio.Orchestrations.Tests;
 [Trait("Backend", "InMemory")]
 public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
 {
-    private static async Task RunScenarioAsync(WritePathHarness harness, string webhookUrl)
+    private static async Task RunScenarioAsync(WritePathHarness harness)
     {
         async Task Write(string entity, string id, string document, ChangeKind change = ChangeKind.Full)
         {
@@ -29,18 +29,16 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
             Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage);
         }
 
-        await Write("rule", "RULE-PILOT", Rules.PilotAlert("RULE-PILOT", webhookUrl));
+        await Write("rule", "RULE-PILOT", Rules.PilotAlert("RULE-PILOT"));
         await Write("venture", "V-RE", Docs.Venture("V-RE", "2025-11-06T10:00:00Z"));
         await Write("venture", "V-RE", Docs.VenturePatch("V-RE", "2025-11-06T11:00:00Z", new() { ["status"] = "Build", ["lead"] = "Alice" }), ChangeKind.MergePatch);
         await Write("venture", "V-RE2", Docs.Venture("V-RE2", "2025-11-06T12:00:00Z", lead: "Alice"));
     }
 
     /// <summary>Everything except history object names (their ULIDs differ per run) and the delivery record (owner ids).</summary>
-    private static async Task<(SortedDictionary<string, string> Objects, List<string> HistoryBodies)> StateAsync(WritePathHarness harness, string webhookUrl)
+    private static async Task<(SortedDictionary<string, string> Objects, List<string> HistoryBodies)> StateAsync(WritePathHarness harness)
     {
-        var all = new SortedDictionary<string, string>(
-            (await harness.DumpAsync("env/dev/")).ToDictionary(p => p.Key, p => p.Value.Replace(webhookUrl, "WEBHOOK", StringComparison.Ordinal)),
-            StringComparer.Ordinal);
+        var all = await harness.DumpAsync("env/dev/");
         var history = all.Where(p => p.Key.Contains("/history/", StringComparison.Ordinal)).Select(p => p.Value).Order(StringComparer.Ordinal).ToList();
         var rest = new SortedDictionary<string, string>(
             all.Where(p => !p.Key.Contains("/history/", StringComparison.Ordinal) && !p.Key.StartsWith("env/dev/logs/", StringComparison.Ordinal))
@@ -56,11 +54,11 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
         await using var crashHook = new WebhookReceiver();
         var ledger = new CrashLedger();
 
-        await using (var reference = await WritePathHarness.StartAsync(emulator))
-        await using (var crashing = await WritePathHarness.StartAsync(emulator, ledger.Decorator))
+        await using (var reference = await WritePathHarness.StartAsync(emulator, configure: Rules.Hook(referenceHook.Url)))
+        await using (var crashing = await WritePathHarness.StartAsync(emulator, ledger.Decorator, Rules.Hook(crashHook.Url)))
         {
-            await RunScenarioAsync(reference, referenceHook.Url);
-            await RunScenarioAsync(crashing, crashHook.Url);
+            await RunScenarioAsync(reference);
+            await RunScenarioAsync(crashing);
 
             foreach (var activity in new[]
             {
@@ -71,8 +69,8 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
                 Assert.True(ledger.CrashesByActivity.TryGetValue(activity, out var n) && n > 0, $"{activity} never crashed");
             }
 
-            var expected = await StateAsync(reference, referenceHook.Url);
-            var actual = await StateAsync(crashing, crashHook.Url);
+            var expected = await StateAsync(reference);
+            var actual = await StateAsync(crashing);
             var diff = expected.Objects.Keys.Union(actual.Objects.Keys)
                 .Where(k => !expected.Objects.TryGetValue(k, out var e) || !actual.Objects.TryGetValue(k, out var a) || e != a)
                 .Select(k => $"{k}: {expected.Objects.GetValueOrDefault(k)} <> {actual.Objects.GetValueOrDefault(k)}").ToList();

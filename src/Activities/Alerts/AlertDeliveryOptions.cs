@@ -14,4 +14,7 @@ public sealed class AlertDeliveryOptions
 
     /// <summary>Per-request timeout. A timeout is ambiguous (the receiver may have the alert): never re-posted.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>TCP connect timeout (a refused or unreachable destination is "not delivered": retried).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

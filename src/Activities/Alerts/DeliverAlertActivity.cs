@@ -5,6 +5,7 @@ using EccoStudio.Activities.Rules;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Redaction;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
@@ -28,6 +29,9 @@ public sealed record DeliverAlertOutput(string DedupeKey, string State, int Post
 /// the owner posts; a record owned by another instance (same rule version on the same snapshot version) is left to it.
 /// Transient failures are retried in the run (<see cref="AlertDeliveryOptions.MaxPostAttempts"/>), then the run throws
 /// <see cref="AlertDeliveryException"/> so the orchestrator's retry policy runs it again.
+/// The destination is the configured webhook the alert names (<see cref="StorageContext.Webhooks"/>), checked again
+/// here (a webhook removed or refused since the rule was written is "rejected", never posted) and dialled only through
+/// <see cref="WebhookHttpHandler"/>. Records, logs and errors name the webhook, never its URL (a credential).
 /// </summary>
 public sealed partial class DeliverAlertActivity(
     StorageContext storage,
@@ -55,6 +59,13 @@ public sealed partial class DeliverAlertActivity(
             return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Unknown, 0, "a previous attempt stopped while posting");
         }
 
+        if (storage.Webhooks.TryResolve(alert.Webhook, out var refused) is not { } destination)
+        {
+            await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Rejected, input.At, refused);
+            LogRefused(logger, alert.DedupeKey, alert.Webhook);
+            return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Rejected, 0, refused);
+        }
+
         var client = httpClients.CreateClient(AlertDeliveryOptions.HttpClientName);
         string? lastError = null;
         for (var attempt = 1; attempt <= Math.Max(1, options.MaxPostAttempts); attempt++)
@@ -65,7 +76,7 @@ public sealed partial class DeliverAlertActivity(
             }
 
             generation = await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Posting, input.At, lastError, countAttempt: true);
-            var (outcome, error) = await PostAsync(client, alert);
+            var (outcome, error) = await PostAsync(client, destination, alert);
             lastError = error;
             var next = outcome switch
             {
@@ -77,12 +88,12 @@ public sealed partial class DeliverAlertActivity(
             generation = await UpdateAsync(bucket, name, record, generation, next, input.At, error);
             if (next != AlertDeliveryState.Retryable)
             {
-                LogOutcome(logger, alert.DedupeKey, alert.Url, next);
+                LogOutcome(logger, alert.DedupeKey, alert.Webhook, next);
                 return new DeliverAlertOutput(alert.DedupeKey, next, attempt, error);
             }
         }
 
-        throw new AlertDeliveryException(alert.DedupeKey, $"not delivered to {alert.Url} after {options.MaxPostAttempts} attempts: {lastError}");
+        throw new AlertDeliveryException(alert.DedupeKey, $"not delivered to webhook '{alert.Webhook}' after {options.MaxPostAttempts} attempts: {lastError}");
     }
 
     private async Task<(JsonObject Record, long Generation)> ClaimAsync(string bucket, string name, DeliverAlertInput input)
@@ -100,7 +111,7 @@ public sealed partial class DeliverAlertActivity(
                 ["dedupe_key"] = input.Alert.DedupeKey,
                 ["rule_id"] = input.Alert.RuleId,
                 ["entity_id"] = input.Alert.EntityId,
-                ["url"] = input.Alert.Url,
+                ["webhook"] = input.Alert.Webhook,
                 ["owner"] = input.Owner,
                 ["state"] = AlertDeliveryState.Claimed,
                 ["attempts"] = 0,
@@ -135,21 +146,27 @@ public sealed partial class DeliverAlertActivity(
         return info.Generation;
     }
 
-    private async Task<(PostOutcome Outcome, string? Error)> PostAsync(HttpClient client, AlertMessage alert)
+    private async Task<(PostOutcome Outcome, string? Error)> PostAsync(HttpClient client, Uri destination, AlertMessage alert)
     {
         using var timeout = new CancellationTokenSource(options.RequestTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(alert.Url))
+        using var request = new HttpRequestMessage(HttpMethod.Post, destination)
         {
             Content = new StringContent(alert.Payload, Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", alert.DedupeKey);
         try
         {
-            using var response = await client.SendAsync(request, timeout.Token);
+            // Headers only: the body is never read (a receiver cannot make us buffer megabytes); disposing drops it.
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
                 return (PostOutcome.Delivered, null);
+            }
+
+            if (code is >= 300 and < 400)
+            {
+                return (PostOutcome.Rejected, $"HTTP {code} (redirects are not followed)");
             }
 
             var error = $"HTTP {code}";
@@ -157,13 +174,17 @@ public sealed partial class DeliverAlertActivity(
                 ? (PostOutcome.NotDelivered, error)
                 : (PostOutcome.Rejected, error);
         }
+        catch (HttpRequestException e) when (e.InnerException is WebhookDestinationRefusedException refused)
+        {
+            return (PostOutcome.Rejected, refused.Message);
+        }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            return (PostOutcome.NotDelivered, e.Message);
+            return (PostOutcome.NotDelivered, Redactor.Text(e.Message));
         }
         catch (HttpRequestException e)
         {
-            return (PostOutcome.Ambiguous, e.Message);
+            return (PostOutcome.Ambiguous, Redactor.Text(e.Message));
         }
         catch (OperationCanceledException)
         {
@@ -171,8 +192,11 @@ public sealed partial class DeliverAlertActivity(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {DedupeKey} to {Url}: {State}")]
-    private static partial void LogOutcome(ILogger logger, string dedupeKey, string url, string state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {DedupeKey} to webhook {Webhook}: {State}")]
+    private static partial void LogOutcome(ILogger logger, string dedupeKey, string webhook, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {DedupeKey}: webhook {Webhook} is not configured or not allowed; rejected, not posted")]
+    private static partial void LogRefused(ILogger logger, string dedupeKey, string webhook);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {DedupeKey}: a previous attempt stopped while posting; marked unknown, not re-posted (at most once)")]
     private static partial void LogUnknown(ILogger logger, string dedupeKey);

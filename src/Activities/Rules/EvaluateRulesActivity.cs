@@ -13,8 +13,8 @@ namespace EccoStudio.Activities.Rules;
 /// <summary>Input: the snapshot the rules look at.</summary>
 public sealed record EvaluateRulesInput(EntityRef Entity, string Snapshot);
 
-/// <summary>One alert to deliver: where, the exact webhook body, and the dedupe key.</summary>
-public sealed record AlertMessage(string RuleId, string EntityId, string ActionType, string Url, string Payload, string DedupeKey);
+/// <summary>One alert to deliver: where (a configured webhook's name, never its URL), the exact webhook body, and the dedupe key.</summary>
+public sealed record AlertMessage(string RuleId, string EntityId, string ActionType, string Webhook, string Payload, string DedupeKey);
 
 /// <summary>
 /// Step 5a: the rules targeting the entity kind (found through the <c>rules/by-target</c> index, else by listing the
@@ -33,7 +33,7 @@ public sealed class EvaluateRulesActivity(StorageContext storage, RuleSetCache c
 
         var rules = await cache.GetOrLoadAsync(target.Env, target.Kind.Name, () => LoadRulesAsync(target));
         return RuleEvaluator.Evaluate(JsonText.ParseObject(input.Snapshot), rules)
-            .Select(a => new AlertMessage(a.RuleId, a.EntityId, a.ActionType, a.Url, JsonText.ToText(a.Payload), a.DedupeKey))
+            .Select(a => new AlertMessage(a.RuleId, a.EntityId, a.ActionType, a.Webhook, JsonText.ToText(a.Payload), a.DedupeKey))
             .ToList();
     }
 

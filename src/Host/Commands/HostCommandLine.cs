@@ -9,7 +9,13 @@ public static class HostCommandLine
     public const int BadUsage = 2;
 
     public static RootCommand Create(Func<DevSettings, CancellationToken, Task<int>> dev) =>
-        new("EccoStudio local host") { DevCommandLine.Create(dev), Verify.VerifyCommandLine.Create(Verify.VerifyRunner.RunAsync) };
+        new("EccoStudio local host")
+        {
+            DevCommandLine.Create(dev),
+            Verify.VerifyCommandLine.Create(Verify.VerifyRunner.RunAsync),
+            Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
+            Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
+        };
 
     public static async Task<int> RunAsync(string[] args, Func<DevSettings, CancellationToken, Task<int>> dev, TextWriter error)
     {

@@ -13,7 +13,11 @@ public sealed class TerminalProgress(TextWriter error, bool interactive) : IProg
 
     public static TerminalProgress ForConsole() => new(Console.Error, !Console.IsErrorRedirected);
 
-    public void Report(CheckProgress value)
+    public void Report(CheckProgress value) =>
+        Report(() => $"{value.Entity,-12} {value.Pass,-9} {value.EntitiesChecked,8} entities checked, {value.DriftedEntities} drifted");
+
+    /// <summary>Shows <paramref name="line"/> (built only when it will be written) in place of the previous one.</summary>
+    public void Report(Func<string> line)
     {
         if (!interactive)
         {
@@ -30,7 +34,7 @@ public sealed class TerminalProgress(TextWriter error, bool interactive) : IProg
 
             _last = now;
             _written = true;
-            error.Write($"\r{value.Entity,-12} {value.Pass,-9} {value.EntitiesChecked,8} entities checked, {value.DriftedEntities} drifted   ");
+            error.Write($"\r{line()}   ");
         }
     }
 
@@ -39,6 +43,7 @@ public sealed class TerminalProgress(TextWriter error, bool interactive) : IProg
     {
         lock (_gate)
         {
+            _last = -1000; // the next phase's first line shows at once
             if (_written)
             {
                 error.WriteLine();

@@ -72,7 +72,8 @@ public static class VerifyCommandLine
     private static IEnumerable<string> Split(IEnumerable<string> values) =>
         values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private static Option<T> Checked<T>(Option<T> option, Func<T, string?> check)
+    /// <summary>Adds a validator that turns a converted value into one error line (null = fine).</summary>
+    public static Option<T> Checked<T>(Option<T> option, Func<T, string?> check)
     {
         option.Validators.Add(result =>
         {

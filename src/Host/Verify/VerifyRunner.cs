@@ -79,10 +79,16 @@ public static class VerifyRunner
     /// <summary>The storage model over the bucket the settings name (read-only use).</summary>
     public static StorageContext CreateContext(VerifySettings settings, string schemasFolder)
     {
-        var client = settings.Gcs is { } gcs ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
-        var store = new GcsObjectStore(client, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
+        var store = CreateStore(settings.Gcs);
         var paths = new ObjectPaths(new StorageLayoutOptions { BucketName = settings.Bucket });
         return new StorageContext(store, paths, EntitySchemaRegistry.FromFolder(schemasFolder), IndexCatalog.Load(Path.Combine(schemasFolder, "indices.json")));
+    }
+
+    /// <summary>The object store over the endpoint (null = Google Cloud Storage with application default credentials).</summary>
+    public static GcsObjectStore CreateStore(Uri? gcs)
+    {
+        var client = gcs is not null ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
+        return new GcsObjectStore(client, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
     }
 
     private static string Where(VerifySettings settings) => settings.Gcs?.ToString() ?? "Google Cloud Storage";

@@ -1,7 +1,9 @@
 using EccoStudio.Activities;
+using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -49,9 +51,16 @@ public static class WritePathServiceCollectionExtensions
             : new EntitySchemaRegistry(new GcsSchemaSource(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ObjectPaths>())));
         services.TryAddSingleton(sp => IndexCatalog.Load(sp.GetRequiredService<WritePathOptions>().IndicesFile
             ?? Path.Combine(FolderSchemaSource.FindRepoSchemas(), "indices.json")));
+        services.TryAddSingleton(sp => new WebhookCatalog(sp.GetRequiredService<WritePathOptions>().Webhooks));
         services.TryAddSingleton(sp => new StorageContext(
-            sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ObjectPaths>(), sp.GetRequiredService<EntitySchemaRegistry>(), sp.GetRequiredService<IndexCatalog>()));
-        services.AddHttpClient(Activities.Alerts.AlertDeliveryOptions.HttpClientName);
+            sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ObjectPaths>(), sp.GetRequiredService<EntitySchemaRegistry>(), sp.GetRequiredService<IndexCatalog>())
+        {
+            Webhooks = sp.GetRequiredService<WebhookCatalog>(),
+        });
+        // Webhook POSTs only through the guarded handler; no request logging (the URL is a credential).
+        services.AddHttpClient(AlertDeliveryOptions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookHttpHandler.Create(sp.GetRequiredService<WebhookCatalog>(), sp.GetRequiredService<AlertDeliveryOptions>()))
+            .RemoveAllLoggers();
 
         foreach (var type in WritePathTasks.ActivityTypes.Concat(WritePathTasks.OrchestratorTypes))
         {

@@ -1,5 +1,6 @@
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Storage;
+using EccoStudio.Storage.Redaction;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -47,7 +48,10 @@ public static class StepFailures
         return true;
     }
 
-    /// <summary>One line for status and reasons: <c>Type: message</c> (innermost cause last).</summary>
+    /// <summary>
+    /// One line for status and reasons: <c>Type: message</c> (innermost cause last), URLs cut to their host
+    /// (<see cref="Redactor"/>): this text lands in the custom status, ops records and failure reasons.
+    /// </summary>
     public static string Describe(TaskFailureDetails? failure)
     {
         if (failure is null)
@@ -55,7 +59,7 @@ public static class StepFailures
             return "unknown failure";
         }
 
-        var text = $"{failure.ErrorType}: {failure.ErrorMessage}";
+        var text = $"{failure.ErrorType}: {Redactor.Text(failure.ErrorMessage)}";
         return failure.InnerFailure is null ? text : text + " <- " + Describe(failure.InnerFailure);
     }
 

@@ -140,7 +140,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
                 catch (TaskFailedException failure)
                 {
                     opsRecords.Add(await RecordOpsAsync(context, steps, "alert-failed", entity, WriteSteps.Alerts, StepFailures.Describe(failure),
-                        $"{alert.RuleId} {alert.DedupeKey} {alert.Url}"));
+                        $"{alert.RuleId} {alert.DedupeKey} webhook {alert.Webhook}"));
                 }
             }
 

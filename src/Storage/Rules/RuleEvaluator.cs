@@ -2,24 +2,20 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using EccoStudio.Storage.Envelope;
-using EccoStudio.Storage.Indices;
 
 namespace EccoStudio.Storage.Rules;
 
 /// <summary>
 /// Pure: snapshot + rules → alerts. A rule (entity <c>rule</c>) applies when <c>target_entity</c> is the snapshot's
-/// entity and <c>enabled</c> is not false. Its action: <c>{"type":"slack"|"email","url","template",("to","subject")}</c>;
-/// <c>{{/json/pointer}}</c> in the template is replaced by the snapshot value. Dedupe key = SHA-256 (hex) of
+/// entity and <c>enabled</c> is not false. Its action: <c>{"type":"slack"|"email","webhook","template",("to","subject")}</c>
+/// where <c>webhook</c> names a configured destination (<see cref="WebhookCatalog"/>); <c>{{/json/pointer}}</c> in the
+/// template is replaced by the snapshot value (<see cref="RuleTemplate"/>). Dedupe key = SHA-256 (hex) of
 /// rule id, rule updated_at, entity, entity id, snapshot updated_at: the same rule version firing on the same
 /// snapshot version always yields the same key.
 /// </summary>
-public static partial class RuleEvaluator
+public static class RuleEvaluator
 {
-    [GeneratedRegex(@"\{\{(/[^}]*|)\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
-
     public static IReadOnlyList<Alert> Evaluate(JsonObject snapshot, IEnumerable<JsonObject> rules)
     {
         var entity = EnvelopeReader.TryGetString(snapshot, EnvelopeReader.Entity);
@@ -41,7 +37,12 @@ public static partial class RuleEvaluator
 
             var action = rule["action"] as JsonObject ?? throw new RuleFormatException(ruleId, "missing action");
             var type = EnvelopeReader.TryGetString(action, "type");
-            var url = EnvelopeReader.TryGetString(action, "url") ?? throw new RuleFormatException(ruleId, "action needs 'url'");
+            if (action.ContainsKey("url"))
+            {
+                throw new RuleFormatException(ruleId, "'action.url' is no longer accepted: name a configured destination in 'action.webhook'");
+            }
+
+            var webhook = EnvelopeReader.TryGetString(action, "webhook") ?? throw new RuleFormatException(ruleId, "action needs 'webhook'");
             var message = Render(EnvelopeReader.TryGetString(action, "template") ?? string.Empty, snapshot);
             var payload = type switch
             {
@@ -49,25 +50,20 @@ public static partial class RuleEvaluator
                 "email" => new JsonObject
                 {
                     ["to"] = action["to"]?.DeepClone(),
-                    ["subject"] = Render(EnvelopeReader.TryGetString(action, "subject") ?? $"Alert: {ruleId}", snapshot),
+                    ["subject"] = RuleTemplate.Parse(EnvelopeReader.TryGetString(action, "subject") ?? $"Alert: {ruleId}").Render(snapshot, RuleValidator.MaxSubjectLength * 2),
                     ["text"] = message,
                 },
                 _ => throw new RuleFormatException(ruleId, $"unknown action type '{type}'"),
             };
             var key = DedupeKey(ruleId, EnvelopeReader.TryGetString(rule, EnvelopeReader.UpdatedAt), entity, entityId,
                 EnvelopeReader.TryGetString(snapshot, EnvelopeReader.UpdatedAt));
-            alerts.Add(new Alert(ruleId, entityId, type!, url, message, payload, key));
+            alerts.Add(new Alert(ruleId, entityId, type!, webhook, message, payload, key));
         }
 
         return alerts;
     }
 
-    public static string Render(string template, JsonObject snapshot) =>
-        Placeholder().Replace(template, m =>
-        {
-            var value = IndexDefinition.Resolve(snapshot, m.Groups[1].Value);
-            return value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value?.ToJsonString() ?? string.Empty;
-        });
+    public static string Render(string template, JsonObject snapshot) => RuleTemplate.Parse(template).Render(snapshot);
 
     public static string DedupeKey(string ruleId, string? ruleUpdatedAt, string? entity, string entityId, string? snapshotUpdatedAt)
     {

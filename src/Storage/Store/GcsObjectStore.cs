@@ -20,7 +20,7 @@ public sealed partial class GcsObjectStore(
     StorageClient client,
     ObjectStoreOptions storeOptions,
     IStorageOperationCounter counter,
-    ILogger<GcsObjectStore> logger) : IObjectStore
+    ILogger<GcsObjectStore> logger) : IObjectStore, IObjectVersions
 {
     private readonly ResiliencePipeline _retry = BuildRetry(storeOptions, logger);
     private readonly MultipartUploader _multipart = new(client);
@@ -158,7 +158,55 @@ public sealed partial class GcsObjectStore(
         return ifGenerationMatch is not null ? await Idempotent(Call, cancellationToken) : await Call(cancellationToken);
     }
 
-    public async Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default)
+    public Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
+        ListPageAsync(bucket, prefix, delimiter, versions: false, pageToken, pageSize, cancellationToken);
+
+    public Task<ObjectPage> ListVersionsAsync(string bucket, string prefix, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
+        ListPageAsync(bucket, prefix, null, versions: true, pageToken, pageSize, cancellationToken);
+
+    public async Task<StoredObjectInfo> CopyGenerationAsync(string bucket, string name, long generation, string destinationBucket, long ifGenerationMatch,
+        CancellationToken cancellationToken = default)
+    {
+        counter.Record(StorageOperationKind.Put);
+        return await Idempotent(async ct =>
+        {
+            try
+            {
+                // Copy (a rewrite in the client) keeps the stored bytes, Content-Encoding and custom metadata of the source generation.
+                var result = await client.CopyObjectAsync(bucket, name, destinationBucket, name, new CopyObjectOptions
+                {
+                    SourceGeneration = generation,
+                    IfGenerationMatch = ifGenerationMatch,
+                    RetryOptions = RetryOptions.Never,
+                }, ct);
+                return ToInfo(result);
+            }
+            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                throw new PreconditionFailedException(destinationBucket, name, ifGenerationMatch, null, e);
+            }
+        }, cancellationToken);
+    }
+
+    public async Task<bool> DeleteGenerationAsync(string bucket, string name, long generation, CancellationToken cancellationToken = default)
+    {
+        counter.Record(StorageOperationKind.Delete);
+        return await Idempotent(async ct =>
+        {
+            try
+            {
+                await client.DeleteObjectAsync(bucket, name, new DeleteObjectOptions { Generation = generation, RetryOptions = RetryOptions.Never }, ct);
+                return true;
+            }
+            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<ObjectPage> ListPageAsync(string bucket, string prefix, string? delimiter, bool versions, string? pageToken, int? pageSize,
+        CancellationToken cancellationToken)
     {
         counter.Record(StorageOperationKind.List);
         return await Idempotent(async ct =>
@@ -168,6 +216,7 @@ public sealed partial class GcsObjectStore(
             request.Delimiter = delimiter;
             request.PageToken = pageToken;
             request.MaxResults = pageSize;
+            request.Versions = versions ? true : null;
             var response = await request.ExecuteAsync(ct);
             var objects = (response.Items ?? []).Select(ToInfo).ToList();
             return new ObjectPage(objects, response.Prefixes?.ToList() ?? [], string.IsNullOrEmpty(response.NextPageToken) ? null : response.NextPageToken);
@@ -212,7 +261,13 @@ public sealed partial class GcsObjectStore(
         (long)(o.Size ?? 0),
         o.ContentEncoding,
         o.UpdatedDateTimeOffset,
-        o.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(o.Metadata));
+        o.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(o.Metadata))
+    {
+        Created = o.TimeCreatedDateTimeOffset,
+        Deleted = o.TimeDeletedDateTimeOffset,
+        Crc32c = o.Crc32c,
+        Md5Hash = o.Md5Hash,
+    };
 
     internal static int DownloadChunkSize(ulong? size) =>
         (int)Math.Clamp((long)(size ?? 0) + 1, 64 * 1024, 10 * 1024 * 1024);

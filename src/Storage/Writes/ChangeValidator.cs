@@ -1,16 +1,18 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 
 namespace EccoStudio.Storage.Writes;
 
 /// <summary>
 /// Everything checked before a byte is written: id/env (by <see cref="EntityTarget"/>), entity, envelope match,
 /// schema_version has a schema, schema validity (of the document, or of the current snapshot with the patch
-/// applied), and index keys. Returns the exact bytes to store (schema_version normalised, compact JSON).
+/// applied), index keys, and for rules what a schema cannot say (<see cref="RuleValidator"/>: the named webhook, template limits). Returns the exact bytes to store (schema_version normalised, compact JSON).
 /// </summary>
 public sealed class ChangeValidator(StorageContext context)
 {
@@ -40,6 +42,10 @@ public sealed class ChangeValidator(StorageContext context)
         EnvelopeReader.Normalise(resulting, envelope);
         schema.EnsureValid(resulting);
         new IndexPlanner(context.Indices).ValidateKeys(target, resulting);
+        if (target.Kind == EntityCatalog.Rule)
+        {
+            RuleValidator.EnsureValid(resulting, context.Webhooks);
+        }
 
         if (body.ContainsKey(EnvelopeReader.SchemaVersionField))
         {

@@ -1,13 +1,19 @@
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 
 namespace EccoStudio.Storage.Writes;
 
-/// <summary>What every write/read operation needs: the store, the layout, schemas and index definitions.</summary>
+/// <summary>
+/// What every write/read operation needs: the store, the layout, schemas and index definitions; and the alert
+/// destinations rules may name (<see cref="Webhooks"/>, none unless composed from configuration).
+/// </summary>
 public sealed record StorageContext(IObjectStore Store, ObjectPaths Paths, EntitySchemaRegistry Schemas, IndexCatalog Indices)
 {
+    public WebhookCatalog Webhooks { get; init; } = WebhookCatalog.None;
+
     public string Bucket(string env) => Paths.BucketFor(env);
 
     /// <summary>Object metadata key on snapshots holding the last applied history key (<c>{updated_at}|{ulid}</c>).</summary>

@@ -10,7 +10,7 @@ public class RuleEvaluatorTests
         JsonText.ParseObject($$$"""
             {"id":"RULE-1","entity":"rule","env":"prod","schema_version":"1.0.0","created_at":"2025-11-01T00:00:00Z","updated_at":"{{{updatedAt}}}",
              "target_entity":"venture","condition":{{{condition}}},
-             "action":{"type":"{{{type}}}","url":"http://127.0.0.1/hook","template":"{{/id}} churn {{/kpis/churnRate}} lead {{/lead}}","to":["ops@ecco.studio"]}}
+             "action":{"type":"{{{type}}}","webhook":"ops-hook","template":"{{/id}} churn {{/kpis/churnRate}} lead {{/lead}}","to":["ops@ecco.studio"]}}
             """);
 
     [Theory]

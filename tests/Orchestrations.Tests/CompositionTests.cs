@@ -22,7 +22,7 @@ public sealed class CompositionTests
         using var provider = services.BuildServiceProvider();
 
         Assert.NotNull(provider.GetRequiredService<StorageContext>());
-        Assert.Equal(16, WritePathTasks.ActivityTypes.Count);
+        Assert.Equal(17, WritePathTasks.ActivityTypes.Count);
         foreach (var type in WritePathTasks.ActivityTypes)
         {
             Assert.IsAssignableFrom<ITaskActivity>(provider.GetRequiredService(type));

@@ -10,11 +10,11 @@ public sealed class FunctionsMetadataTests
         "ValidateChangeActivity", "AppendHistoryActivity", "AppendCompensationActivity", "ApplySnapshotActivity", "RestoreSnapshotActivity",
         "RebuildSnapshotActivity", "UpsertManifestEntryActivity", "RestoreManifestEntryActivity", "BeginCompactionActivity",
         "WriteManifestShardActivity", "FinishCompactionActivity", "SyncIndicesActivity", "RepairIndicesActivity", "EvaluateRulesActivity",
-        "DeliverAlertActivity", "RecordOpsEventActivity",
+        "DeliverAlertActivity", "RecordOpsEventActivity", "PrepareDeleteActivity",
     ];
 
     private static readonly string[] Orchestrators =
-        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator"];
+        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator", "DeleteEntityOrchestrator"];
 
     private static JsonArray Metadata()
     {
@@ -42,6 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         { "PutEntity", "put", "{env}/{entity}/{id}", "Function" },
         { "PatchEntity", "patch", "{env}/{entity}/{id}", "Function" },
+        { "DeleteEntity", "delete", "{env}/{entity}/{id}", "Function" },
         { "GetEntity", "get", "{env}/{entity}/{id}", "Function" },
         { "GetEntity", "head", "{env}/{entity}/{id}", "Function" },
         { "GetEntityCollection", "head", "{env}/{entity}", "Function" },

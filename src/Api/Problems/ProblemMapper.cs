@@ -48,6 +48,8 @@ public static class ProblemMapper
         RuleFormatException rule => new Problem(422, "invalid-rule", "Invalid rule", rule.Message),
         JsonException json => new Problem(400, "malformed-json", "Malformed JSON", "The body is not valid JSON: " + FirstLine(json.Message)),
         SnapshotPreconditionFailedException precondition => new Problem(412, "precondition-failed", "Precondition failed", precondition.Message),
+        EntityNotFoundException missing => new Problem(404, "not-found", "Not found", missing.Message),
+        EntityChangedException changed => new Problem(412, "precondition-failed", "Precondition failed", changed.Message),
         WriteConflictException conflict => new Problem(409, "write-conflict", "Conflict", conflict.Message),
         PreconditionFailedException => new Problem(409, "concurrent-change", "Conflict", "The object changed concurrently; retry the request."),
         BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>

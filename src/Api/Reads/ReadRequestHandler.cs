@@ -65,6 +65,7 @@ public sealed class ReadRequestHandler(StorageContext storage, IOptions<EccoApiO
                 {
                     ChangeKind.MergePatch => "merge-patch",
                     ChangeKind.Compensation => "compensation",
+                    ChangeKind.Delete => "delete",
                     _ => "full",
                 },
                 ["record"] = JsonText.Clone(record.Body),

@@ -1,6 +1,7 @@
 using EccoStudio.Api.Instances;
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
@@ -20,6 +21,11 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
     /// <summary>The orchestration input of an accepted write.</summary>
     public static WriteEntityInput ToInput(AcceptedWrite write) =>
         new(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author, write.Precondition);
+
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        DedupedStart.TryStartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,
+            new DeleteEntityInput(accepted.Target.Env, accepted.Target.Kind.Name, accepted.Target.Id, accepted.At, accepted.IfMatchGeneration, accepted.Author),
+            cancellationToken);
 
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>
         DedupedStart.TryStartAsync(client, nameof(ReconcileEntityOrchestrator), instanceId,

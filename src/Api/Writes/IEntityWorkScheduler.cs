@@ -16,6 +16,9 @@ public interface IEntityWorkScheduler
     /// <summary>Starts BatchWriteOrchestrator over <paramref name="items"/> as <paramref name="instanceId"/>; false when that instance already exists.</summary>
     Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken);
 
+    /// <summary>Starts DeleteEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
+    Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken);
+
     /// <summary>Starts ReconcileEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
     Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken);
 

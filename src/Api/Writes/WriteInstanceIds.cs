@@ -18,6 +18,13 @@ public static class WriteInstanceIds
     public static string For(EntityTarget target, string? idempotencyKey) =>
         $"{Head(target)}{(idempotencyKey is null ? Guid.NewGuid().ToString("N") : "k" + Hash(target, idempotencyKey))}";
 
+    /// <summary>
+    /// A delete of the entity: <c>write:{env}:{prefix}:{id}:d…</c> (same head, so ops see every change of the entity
+    /// under one prefix; the key is hashed with the method so a PUT and a DELETE sharing a key stay distinct).
+    /// </summary>
+    public static string ForDelete(EntityTarget target, string? idempotencyKey) =>
+        $"{Head(target)}d{(idempotencyKey is null ? Guid.NewGuid().ToString("N") : Hash(target, "DELETE\n" + idempotencyKey))}";
+
     /// <summary><c>write:{env}:{prefix}:{id}:</c> — every write of one entity starts with it.</summary>
     public static string Head(EntityTarget target) => $"{Prefix}{target.Env}:{target.Kind.Prefix}:{target.Id}:";
 

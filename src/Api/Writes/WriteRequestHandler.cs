@@ -56,6 +56,36 @@ public sealed partial class WriteRequestHandler(
         return Accepted(links.Create(instanceId));
     }
 
+    /// <summary>
+    /// <c>DELETE /api/{env}/{entity}/{id}</c>: the entity must exist (404 otherwise) and match <c>If-Match</c> when sent
+    /// (412 otherwise); then DeleteEntityOrchestrator starts (tombstone → snapshot, manifest entry and pointers
+    /// removed) → 202 with the check-status payload. <c>Idempotency-Key</c> as for writes.
+    /// </summary>
+    public async Task<IResult> DeleteAsync(HttpRequest request, string? env, string? entity, string? id, DurableTaskClient client, IStatusLinks links,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var target = EntityRoutes.Resolve(env, entity, id, settings);
+        var key = IdempotencyKey(request);
+        var author = Author(request, settings);
+        var instanceId = WriteInstanceIds.ForDelete(target, key);
+        if (key is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
+        {
+            LogReplayed(logger, instanceId);
+            return Accepted(links.Create(instanceId));
+        }
+
+        var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken) ?? throw new EntityNotFoundException(target);
+        // The same If-Match / If-None-Match rules as writes (ConditionalHeaders); the delete then carries the
+        // generation that satisfied them and re-checks it where the snapshot is removed.
+        var precondition = ConditionalHeaders.Parse(request);
+        ConditionalHeaders.EnsureSatisfied(precondition, current, target);
+        long? ifMatch = precondition is { MustExist: true } or { MatchGenerations.Count: > 0 } ? current.Generation : null;
+        var started = await scheduler.StartDeleteAsync(client, instanceId, new AcceptedDelete(target, time.GetUtcNow(), ifMatch, author, key), cancellationToken);
+        LogAcceptedDelete(logger, target.ToString(), instanceId, started);
+        return Accepted(links.Create(instanceId));
+    }
+
     /// <summary>202 with the check-status payload, <c>Location</c> and <c>Retry-After</c> (seconds before the first poll), as the Durable payload helpers answer.</summary>
     public static IResult Accepted(CheckStatusPayload payload) =>
         ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri), ("Retry-After", "1"));
@@ -89,6 +119,9 @@ public sealed partial class WriteRequestHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Write {Target} ({Change}) accepted as {InstanceId} (new start: {Started})")]
     private static partial void LogAccepted(ILogger logger, string target, ChangeKind change, string instanceId, bool started);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delete {Target} accepted as {InstanceId} (new start: {Started})")]
+    private static partial void LogAcceptedDelete(ILogger logger, string target, string instanceId, bool started);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay: {InstanceId} already exists")]
     private static partial void LogReplayed(ILogger logger, string instanceId);

@@ -7,6 +7,7 @@ using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Activities;
@@ -27,7 +28,7 @@ public static class WritePathTasks
     /// <summary>The activity types, by registration name.</summary>
     public static IReadOnlyList<Type> ActivityTypes { get; } =
     [
-        typeof(ValidateChangeActivity), typeof(AppendHistoryActivity), typeof(AppendCompensationActivity),
+        typeof(ValidateChangeActivity), typeof(PrepareDeleteActivity), typeof(AppendHistoryActivity), typeof(AppendCompensationActivity),
         typeof(ApplySnapshotActivity), typeof(RestoreSnapshotActivity), typeof(RebuildSnapshotActivity),
         typeof(UpsertManifestEntryActivity), typeof(RestoreManifestEntryActivity),
         typeof(BeginCompactionActivity), typeof(WriteManifestShardActivity), typeof(FinishCompactionActivity),
@@ -39,6 +40,7 @@ public static class WritePathTasks
     public static IReadOnlyList<Type> OrchestratorTypes { get; } =
     [
         typeof(WriteEntityOrchestrator), typeof(ReconcileEntityOrchestrator), typeof(CompactManifestOrchestrator), typeof(BatchWriteOrchestrator),
+        typeof(DeleteEntityOrchestrator),
     ];
 
     /// <summary>
@@ -51,6 +53,7 @@ public static class WritePathTasks
         registry.AddOrchestrator(nameof(ReconcileEntityOrchestrator), () => new ReconcileEntityOrchestrator(options));
         registry.AddOrchestrator(nameof(CompactManifestOrchestrator), () => new CompactManifestOrchestrator(options));
         registry.AddOrchestrator(nameof(BatchWriteOrchestrator), () => new BatchWriteOrchestrator(options));
+        registry.AddOrchestrator(nameof(DeleteEntityOrchestrator), () => new DeleteEntityOrchestrator(options));
 
         foreach (var type in ActivityTypes)
         {

@@ -44,14 +44,10 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         steps.Begin("rebuild");
         var rebuilt = await context.CallActivityAsync<RebuildSnapshotOutput>(nameof(RebuildSnapshotActivity), new RebuildSnapshotInput(entity), steps.Options("rebuild"));
         steps.Complete("rebuild");
-        if (rebuilt.After is null)
-        {
-            steps.Finish("no history");
-            return new ReconcileEntityResult(false, false, false, 0, []);
-        }
-
+        // When history folds to nothing (a tombstone last, or no live record) the rebuild removed the snapshot; the
+        // manifest entry and pointers are then settled against its absence (removed) like any other state.
         steps.Begin("manifest");
-        var manifest = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, rebuilt.After, MatchCurrentSnapshot: true),
+        var manifest = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, rebuilt.After ?? "{}", MatchCurrentSnapshot: true),
             steps.Options("manifest"));
         steps.Complete("manifest");
 
@@ -60,7 +56,7 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         steps.Complete("indices");
 
         var alerts = new List<DeliverAlertOutput>();
-        if (rebuilt.Changed)
+        if (rebuilt.Changed && rebuilt.After is not null)
         {
             steps.Begin("rules");
             try
@@ -84,6 +80,6 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         }
 
         steps.Finish("completed");
-        return new ReconcileEntityResult(true, rebuilt.Changed, manifest, indexWrites, alerts);
+        return new ReconcileEntityResult(rebuilt.After is not null, rebuilt.Changed, manifest, indexWrites, alerts);
     }
 }

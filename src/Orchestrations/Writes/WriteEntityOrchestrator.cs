@@ -152,7 +152,8 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             input.WrittenBy);
     }
 
-    private static async Task<T> RunAsync<T>(TaskOrchestrationContext context, StepTracker steps, EntityTarget target, string step, string activity, object input,
+    /// <summary>Runs one step that has nothing to undo; a failure for good ends the orchestration Failed with <paramref name="consequence"/>.</summary>
+    internal static async Task<T> RunAsync<T>(TaskOrchestrationContext context, StepTracker steps, EntityTarget target, string step, string activity, object input,
         string consequence)
     {
         try

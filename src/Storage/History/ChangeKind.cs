@@ -11,4 +11,10 @@ public enum ChangeKind
 
     /// <summary>Cancels an earlier record (<c>"_change":"compensation","_compensates":"{ulid}"</c>); not a change itself.</summary>
     Compensation,
+
+    /// <summary>
+    /// A tombstone (<c>"_change":"delete"</c>, envelope members only): the entity is deleted from here on; the fold is
+    /// empty until a later full document starts a new life.
+    /// </summary>
+    Delete, // last: serialized activity inputs carry the numeric value
 }

@@ -8,7 +8,7 @@ public static class HistoryFold
 {
     /// <summary>
     /// Folds <paramref name="records"/> ordered by (updated_at, ULID). Compensation records and the records they
-    /// compensate are skipped. With <paramref name="asOf"/>, only records with updated_at ≤ asOf count.
+    /// compensate are skipped; a tombstone empties the state (the result is null with the tombstone as last applied). With <paramref name="asOf"/>, only records with updated_at ≤ asOf count.
     /// </summary>
     public static FoldResult Fold(IEnumerable<HistoryRecord> records, DateTimeOffset? asOf = null)
     {
@@ -27,7 +27,7 @@ public static class HistoryFold
                 continue;
             }
 
-            state = Step(state, record);
+            state = record.Change == ChangeKind.Delete ? null : Step(state, record);
             last = record.Key;
             applied++;
         }

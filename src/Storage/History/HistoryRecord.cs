@@ -35,8 +35,9 @@ public sealed record HistoryRecord(HistoryKey Key, ChangeKind Change, JsonObject
         {
             null or "full" => ChangeKind.Full,
             "merge-patch" => ChangeKind.MergePatch,
+            "delete" => ChangeKind.Delete,
             "compensation" => ChangeKind.Compensation,
-            _ => throw new EnvelopeException(ChangeMember, marker, "unknown change marker (full, merge-patch, compensation)"),
+            _ => throw new EnvelopeException(ChangeMember, marker, "unknown change marker (full, merge-patch, delete, compensation)"),
         };
 
         Ulid? compensates = null;
@@ -50,6 +51,19 @@ public sealed record HistoryRecord(HistoryKey Key, ChangeKind Change, JsonObject
 
         return new HistoryRecord(new HistoryKey(updatedAt, ulid), change, body) { Compensates = compensates };
     }
+
+    /// <summary>A tombstone: the entity's envelope (from its last snapshot) at <paramref name="at"/>, marked <c>"_change":"delete"</c>.</summary>
+    public static JsonObject TombstoneBody(EntityEnvelope envelope, DateTimeOffset at) =>
+        new()
+        {
+            [EnvelopeReader.Id] = envelope.Id,
+            [EnvelopeReader.Entity] = envelope.Entity.Name,
+            [EnvelopeReader.Env] = envelope.Env,
+            [EnvelopeReader.SchemaVersionField] = envelope.SchemaVersion.ToString(),
+            [EnvelopeReader.CreatedAt] = Rfc3339.Format(envelope.CreatedAt),
+            [EnvelopeReader.UpdatedAt] = Rfc3339.Format(at),
+            [ChangeMember] = "delete",
+        };
 
     /// <summary>Builds a compensation body for <paramref name="compensated"/> (envelope copied from <paramref name="envelope"/>).</summary>
     public static JsonObject CompensationBody(EntityEnvelope envelope, DateTimeOffset at, Ulid compensated, string? reason) =>

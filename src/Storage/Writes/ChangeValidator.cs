@@ -66,6 +66,29 @@ public sealed class ChangeValidator(StorageContext context)
         return new PreparedChange(target, key, change, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
     }
 
+    /// <summary>
+    /// The tombstone deleting the entity (<c>"_change":"delete"</c> with the envelope of its current snapshot).
+    /// Throws <see cref="EntityNotFoundException"/> when there is no snapshot, and <see cref="EntityChangedException"/>
+    /// when <paramref name="expectedGeneration"/> (If-Match) is not the snapshot's generation. The tombstone's
+    /// updated_at is <paramref name="at"/>, or just after the snapshot's when that is later (a client clock ahead), so
+    /// that it folds after the change it deletes.
+    /// </summary>
+    public async Task<PreparedChange> PrepareDeleteAsync(EntityTarget target, Ulid ulid, DateTimeOffset at, long? expectedGeneration,
+        CancellationToken cancellationToken = default)
+    {
+        var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken) ?? throw new EntityNotFoundException(target);
+        if (expectedGeneration is { } expected && expected != current.Generation)
+        {
+            throw new EntityChangedException(target, expected, current.Generation);
+        }
+
+        var envelope = EnvelopeReader.Read(current.Document, target);
+        var updatedAt = at > envelope.UpdatedAt ? at : envelope.UpdatedAt.AddMilliseconds(1);
+        var body = HistoryRecord.TombstoneBody(envelope, updatedAt);
+        var key = new HistoryKey(updatedAt, ulid);
+        return new PreparedChange(target, key, ChangeKind.Delete, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
+    }
+
     /// <summary>A compensation record cancelling <paramref name="compensated"/> (written with its own ULID).</summary>
     public static PreparedChange PrepareCompensation(EntityTarget target, EntityEnvelope envelope, DateTimeOffset at, Ulid ulid, Ulid compensated, string? reason)
     {

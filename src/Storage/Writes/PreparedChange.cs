@@ -16,6 +16,7 @@ public sealed record PreparedChange(EntityTarget Target, HistoryKey Key, ChangeK
     {
         ChangeKind.MergePatch => "merge-patch",
         ChangeKind.Compensation => "compensation",
+        ChangeKind.Delete => "delete",
         _ => "full",
     };
 

@@ -37,7 +37,7 @@ public sealed class SnapshotRestorer(StorageContext context, int maxAttempts = 6
 
                 var rebuilt = await writer.RebuildAsync(target, cancellationToken);
                 return rebuilt is null
-                    ? new SnapshotRestoreResult(current.Document, current.Generation, SnapshotRestoreAction.None)
+                    ? new SnapshotRestoreResult(null, 0, SnapshotRestoreAction.Deleted) // history folds to nothing: the rebuild removed it
                     : new SnapshotRestoreResult(rebuilt.After, rebuilt.Generation, rebuilt.Changed ? SnapshotRestoreAction.Rebuilt : SnapshotRestoreAction.None);
             }
 

@@ -74,7 +74,11 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         }
     }
 
-    /// <summary>Rebuilds the snapshot from all history (ordered, compensations honoured); no-op when already equal.</summary>
+    /// <summary>
+    /// Rebuilds the snapshot from all history (ordered, compensations honoured); no-op when already equal. When
+    /// history folds to nothing (a tombstone last, or every record compensated) the snapshot is deleted (CAS) and
+    /// the result is null.
+    /// </summary>
     public async Task<SnapshotApplyResult?> RebuildAsync(EntityTarget target, CancellationToken cancellationToken = default)
     {
         var reader = new EntityReader(context);
@@ -84,7 +88,20 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target, cancellationToken));
             if (fold.Document is null)
             {
-                return null;
+                if (current is null)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    await context.Store.DeleteAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), current.Generation, cancellationToken);
+                    return null;
+                }
+                catch (PreconditionFailedException) when (attempt < maxAttempts)
+                {
+                    continue; // a writer moved it: fold again
+                }
             }
 
             if (current is not null && current.LastApplied == fold.LastApplied && JsonNode.DeepEquals(current.Document, fold.Document))

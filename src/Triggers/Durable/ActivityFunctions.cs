@@ -30,6 +30,10 @@ public sealed class ActivityFunctions(IServiceProvider services)
     public Task<PreparedChangeOutput> RunValidateChange([ActivityTrigger] ValidateChangeInput input, FunctionContext context) =>
         Run<ValidateChangeActivity, ValidateChangeInput, PreparedChangeOutput>(input, context);
 
+    [Function(nameof(PrepareDeleteActivity))]
+    public Task<PreparedChangeOutput> RunPrepareDelete([ActivityTrigger] PrepareDeleteInput input, FunctionContext context) =>
+        Run<PrepareDeleteActivity, PrepareDeleteInput, PreparedChangeOutput>(input, context);
+
     [Function(nameof(AppendHistoryActivity))]
     public Task<AppendHistoryOutput> RunAppendHistory([ActivityTrigger] AppendHistoryInput input, FunctionContext context) =>
         Run<AppendHistoryActivity, AppendHistoryInput, AppendHistoryOutput>(input, context);

@@ -1,5 +1,6 @@
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.Azure.Functions.Worker;
@@ -29,6 +30,10 @@ public sealed class OrchestratorFunctions(IServiceProvider services)
     [Function(nameof(BatchWriteOrchestrator))]
     public Task<BatchWriteResult> RunBatchWrite([OrchestrationTrigger] TaskOrchestrationContext context) =>
         Create<BatchWriteOrchestrator>().RunAsync(context, Input<BatchWriteInput>(context));
+
+    [Function(nameof(DeleteEntityOrchestrator))]
+    public Task<DeleteEntityResult> RunDeleteEntity([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        Create<DeleteEntityOrchestrator>().RunAsync(context, Input<DeleteEntityInput>(context));
 
     private T Create<T>()
         where T : class => ActivatorUtilities.GetServiceOrCreateInstance<T>(services);

@@ -31,6 +31,12 @@ public sealed class EntityFunctions(WriteRequestHandler writes, BatchRequestHand
         string env, string entity, string id, [DurableClient] DurableTaskClient client) =>
         await writes.HandleAsync(request, env, entity, id, ChangeKind.MergePatch, client, new FunctionsStatusLinks(client, request), request.HttpContext.RequestAborted);
 
+    [Function("DeleteEntity")]
+    public async Task<IResult> DeleteEntity(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "{env}/{entity}/{id}")] HttpRequest request,
+        string env, string entity, string id, [DurableClient] DurableTaskClient client) =>
+        await writes.DeleteAsync(request, env, entity, id, client, new FunctionsStatusLinks(client, request), request.HttpContext.RequestAborted);
+
     [Function("GetEntity")]
     public Task<IResult> GetEntity(
         [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = "{env}/{entity}/{id}")] HttpRequest request,

@@ -19,6 +19,9 @@ public sealed class RecordingScheduler : IEntityWorkScheduler
     public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken) =>
         Record("batch", instanceId, $"{items.Count} item(s)", null);
 
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        Record("delete", instanceId, accepted.Target.ToString(), null);
+
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>
         Record("reconcile", instanceId, target.ToString(), trigger);
 

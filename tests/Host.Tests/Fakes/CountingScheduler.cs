@@ -17,6 +17,9 @@ public sealed class CountingScheduler(IEntityWorkScheduler inner) : IEntityWorkS
         CancellationToken cancellationToken) =>
         inner.StartBatchAsync(client, instanceId, items, cancellationToken);
 
+    public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
+        inner.StartDeleteAsync(client, instanceId, accepted, cancellationToken);
+
     public async Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken)
     {
         var started = await inner.StartReconcileAsync(client, instanceId, target, trigger, cancellationToken);

@@ -64,7 +64,7 @@ public sealed class HttpFuzzer(int seed)
     /// <summary>Methods the route serves, so most requests get past routing into validation.</summary>
     private static string[] MethodsFor(string kind) => kind switch
     {
-        "entity" => ["GET", "HEAD", "PUT", "PUT", "PATCH", "PATCH"],
+        "entity" => ["GET", "HEAD", "PUT", "PUT", "PATCH", "PATCH", "DELETE"],
         "history" or "collection" => ["GET", "HEAD"],
         "batch" => ["POST"],
         "platform" => ["GET", "POST"],

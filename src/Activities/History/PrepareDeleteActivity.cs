@@ -1,0 +1,22 @@
+using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Writes;
+using Microsoft.DurableTask;
+
+namespace EccoStudio.Activities.History;
+
+/// <summary>Input: the entity, the tombstone's ULID and time (fixed by the orchestrator), and the If-Match generation if any.</summary>
+public sealed record PrepareDeleteInput(EntityRef Entity, string Ulid, DateTimeOffset At, long? ExpectedGeneration);
+
+/// <summary>
+/// Delete, step 0: the tombstone to append (<see cref="ChangeValidator.PrepareDeleteAsync"/>): the entity must have a
+/// snapshot, at the If-Match generation when one was given. Writes nothing; "not found" and "changed" are not transient.
+/// </summary>
+public sealed class PrepareDeleteActivity(StorageContext storage) : TaskActivity<PrepareDeleteInput, PreparedChangeOutput>
+{
+    public override async Task<PreparedChangeOutput> RunAsync(TaskActivityContext context, PrepareDeleteInput input)
+    {
+        var prepared = await new ChangeValidator(storage).PrepareDeleteAsync(input.Entity.ToTarget(), Ulid.Parse(input.Ulid), input.At, input.ExpectedGeneration);
+        return new PreparedChangeOutput(prepared.ObjectName, JsonText.ToText(prepared.Body), prepared.Key.ToString(), prepared.Change);
+    }
+}

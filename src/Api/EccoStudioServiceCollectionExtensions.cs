@@ -34,7 +34,10 @@ public static class EccoStudioServiceCollectionExtensions
             .Validate(o => o.MaxBodyBytes > 0, "Ecco:Api:MaxBodyBytes must be positive.");
         services.AddOptions<PubSubBridgeOptions>().Bind(configuration.GetSection(PubSubBridgeOptions.SectionName))
             .Validate(o => !o.VerifyToken || !string.IsNullOrWhiteSpace(o.Audience),
-                "Ecco:PubSub:Audience is required while Ecco:PubSub:VerifyToken is true.");
+                "Ecco:PubSub:Audience is required while Ecco:PubSub:VerifyToken is true.")
+            .Validate(o => !o.VerifyToken || !string.IsNullOrWhiteSpace(o.ServiceAccountEmail),
+                "Ecco:PubSub:ServiceAccountEmail is required while Ecco:PubSub:VerifyToken is true (else any Google-signed token for the audience passes).")
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp =>

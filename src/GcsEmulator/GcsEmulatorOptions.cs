@@ -21,6 +21,15 @@ public sealed class GcsEmulatorOptions
     /// <summary>host:port of the Pub/Sub (emulator) endpoint; null = read PUBSUB_EMULATOR_HOST; empty or "none" = no publishing.</summary>
     public string? PubSubEmulatorHost { get; set; }
 
+    /// <summary>Largest request body accepted (413 above it); default 256 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Accept any Host header and foreign Origins (only for an emulator deliberately served beyond loopback, e.g. in a
+    /// container network). Off by default: see <see cref="Hosting.LocalRequestGuard"/>.
+    /// </summary>
+    public bool AllowRemoteHosts { get; set; }
+
     /// <summary>An extra sink for committed object changes (tests); the publisher is created from <see cref="PubSubEmulatorHost"/>.</summary>
     public IObjectEventSink? EventSink { get; set; }
 }

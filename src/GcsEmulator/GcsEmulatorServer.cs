@@ -57,7 +57,7 @@ public sealed class GcsEmulatorServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             k.AddServerHeader = false;
             if (string.Equals(options.Host, "localhost", StringComparison.OrdinalIgnoreCase))
             {
@@ -92,6 +92,22 @@ public sealed class GcsEmulatorServer : IAsyncDisposable
         var store = new GcsStore(persistence, faults.Gate, events);
         var sessions = new UploadSessions();
         var api = new GcsApi(store, sessions, loggerFactory.CreateLogger<GcsApi>()) { DefaultProject = options.ProjectId };
+
+        if (!options.AllowRemoteHosts)
+        {
+            app.Use((HttpContext context, RequestDelegate next) =>
+            {
+                if (LocalRequestGuard.Check(context.Request) is not { } refused)
+                {
+                    return next(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "application/json";
+                return context.Response.WriteAsync(
+                    $$$"""{"error":{"code":403,"message":"{{{refused}}}","errors":[{"reason":"forbidden","message":"{{{refused}}}"}]}}""");
+            });
+        }
 
         app.UseRouting();
         app.Use(async (HttpContext context, RequestDelegate next) =>

@@ -91,6 +91,7 @@ public sealed class PlatformFunctionsTests(GcsEmulatorFixture gcs) : IClassFixtu
         {
             ["Ecco:PubSub:VerifyToken"] = "true",
             ["Ecco:PubSub:Audience"] = "https://ecco.example/api/pubsub/gcs-events",
+            ["Ecco:PubSub:ServiceAccountEmail"] = "gcs-bridge@ecco-local.iam.gserviceaccount.com",
         });
 
         var response = await PostAsync(harness, Push("env/dev/snapshots/ventures/V-B2.json"), ("Authorization", "Basic abc"));

@@ -13,7 +13,7 @@ namespace EccoStudio.Api.Bridge;
 
 /// <summary>
 /// <c>POST /api/pubsub/gcs-events</c>: Pub/Sub push deliveries of GCS notifications for <c>history/</c> and
-/// <c>snapshots/</c> objects (spec §6). Order: verify the OIDC token (401) → parse the envelope (400, so Pub/Sub
+/// <c>snapshots/</c> objects (spec §6). Order: verify the OIDC token (401) → require application/json (415) → parse the envelope (400, so Pub/Sub
 /// retries and dead-letters) → ignore foreign buckets/paths/events (204 + log) → skip changes already reflected
 /// (200) → start ReconcileEntityOrchestrator under an id derived from object name + generation (202; a duplicate
 /// delivery finds the instance and answers 200).
@@ -33,6 +33,8 @@ public sealed partial class PubSubBridgeHandler(
             await verifier.VerifyAsync(request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, cancellationToken);
         }
 
+        // JSON only: a browser can send text/plain cross-site without a preflight, never application/json.
+        RequestBodies.RequireMediaType(request, [RequestBodies.Json]);
         var body = await RequestBodies.ReadAsync(request, apiOptions.Value.MaxBodyBytes, cancellationToken);
         var notification = GcsNotification.Parse(body);
         var (outcome, instanceId) = await HandleAsync(notification, client, cancellationToken);

@@ -104,8 +104,18 @@ public sealed partial class WriteRequestHandler(
                 $"{IdempotencyKeyHeader} must be one value of 1..{WriteInstanceIds.MaxIdempotencyKeyLength} visible ASCII characters.");
     }
 
+    /// <summary>
+    /// Who wrote: the authenticated caller when there is one (the local API key's identity, or an authenticated
+    /// principal the host put on the request), never a header the caller chose; otherwise (no authentication at
+    /// all) the <c>x-ecco-author</c> claim or <see cref="EccoApiOptions.DefaultAuthor"/>.
+    /// </summary>
     internal static string Author(HttpRequest request, EccoApiOptions settings)
     {
+        if (request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name })
+        {
+            return name;
+        }
+
         var value = request.Headers[AuthorHeader].ToString();
         if (string.IsNullOrEmpty(value))
         {

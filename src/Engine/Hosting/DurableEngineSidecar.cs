@@ -3,6 +3,7 @@ using DurableTask.Core;
 using EccoStudio.Engine.Backends;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ namespace EccoStudio.Engine.Hosting;
 
 /// <summary>
 /// Hosts the Durable Task gRPC sidecar (<see cref="TaskHubGrpcServer"/>) on Kestrel (HTTP/2, loopback) in front of
-/// the configured orchestration service. Lifecycle, relative to the Durable Task worker's hosted service:
+/// the configured orchestration service; every call must carry the process's <see cref="SidecarToken"/>. Lifecycle, relative to the Durable Task worker's hosted service:
 /// <list type="number">
 /// <item><c>StartingAsync</c> (before any hosted service starts): create the backend, start Kestrel.</item>
 /// <item><c>StoppingAsync</c> (before any hosted service stops): stop handing out work, let in-flight work finish.</item>
@@ -53,6 +54,17 @@ public sealed partial class DurableEngineSidecar(
         builder.Services.AddSingleton<TaskHubGrpcServer>();
 
         app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (endpoint.Token.Matches(context.Request))
+            {
+                return next(context);
+            }
+
+            // gRPC clients read HTTP 401 as StatusCode.Unauthenticated; nothing about the engine is revealed.
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        });
         app.UseRouting();
         app.MapGrpcService<TaskHubGrpcServer>();
 

@@ -8,7 +8,8 @@ namespace EccoStudio.Engine.Hosting;
 /// <summary>
 /// The loopback address of the gRPC sidecar and the one channel the worker and the client share.
 /// The port is fixed when this object is created (free port when not configured), so the channel can be
-/// handed to the worker and client before the sidecar listens; gRPC channels connect lazily.
+/// handed to the worker and client before the sidecar listens; gRPC channels connect lazily. The channel sends this
+/// process's <see cref="SidecarToken"/> on every call; the sidecar refuses calls without it.
 /// </summary>
 public sealed class EngineEndpoint : IDisposable
 {
@@ -17,8 +18,11 @@ public sealed class EngineEndpoint : IDisposable
     {
         Port = options.Value.SidecarPort > 0 ? options.Value.SidecarPort : FindFreePort();
         Address = new Uri($"http://127.0.0.1:{Port}");
-        Channel = GrpcChannel.ForAddress(Address);
+        Channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = new SidecarToken.Handler(Token), DisposeHttpClient = true });
     }
+
+    /// <summary>The secret the sidecar requires of every call.</summary>
+    public SidecarToken Token { get; } = new();
 
     /// <summary>The loopback port the sidecar listens on.</summary>
     public int Port { get; }

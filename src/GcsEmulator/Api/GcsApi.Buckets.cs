@@ -17,6 +17,12 @@ public sealed partial class GcsApi
     {
         var project = GcsRequest.Query(context, "project") ?? DefaultProject;
         var body = await GcsRequest.ReadJsonAsync(context);
+        if (GcsRequest.Bool(context, "enableObjectRetention"))
+        {
+            // Object Retention Lock can only be switched on when the bucket is created (buckets.insert query parameter).
+            body["objectRetention"] = new JsonObject { ["mode"] = "Enabled" };
+        }
+
         var meta = store.CreateBucket(project, body);
         await GcsResponses.JsonAsync(context, ResourceJson.BucketResource(meta, GcsRequest.BaseAddress(context)));
     }
@@ -145,27 +151,56 @@ public sealed partial class GcsApi
         });
     }
 
-    /// <summary>buckets.getIamPolicy: the emulator has no IAM; an owner binding for everyone.</summary>
-    private async Task IamPolicyAsync(HttpContext context, string bucket)
+    /// <summary>buckets.getIamPolicy (<c>optionsRequestedPolicyVersion</c> 1 or 3): the stored policy, not enforced.</summary>
+    private async Task GetIamPolicyAsync(HttpContext context, string bucket)
     {
-        store.GetBucket(bucket, Preconditions.None);
-        await GcsResponses.JsonAsync(context, new JsonObject
-        {
-            ["kind"] = "storage#policy",
-            ["resourceId"] = $"projects/_/buckets/{bucket}",
-            ["version"] = 1,
-            ["etag"] = "CAE=",
-            ["bindings"] = new JsonArray(new JsonObject { ["role"] = "roles/storage.admin", ["members"] = new JsonArray("allUsers") }),
-        });
+        var requested = (int)Math.Clamp(GcsRequest.Number(context, "optionsRequestedPolicyVersion") ?? 1, 0, 3);
+        await GcsResponses.JsonAsync(context, store.GetIamPolicy(bucket, requested));
     }
 
-    /// <summary>buckets.testIamPermissions: every permission asked for is granted.</summary>
+    /// <summary>buckets.setIamPolicy: replaces the policy; a stale etag is 412.</summary>
+    private async Task SetIamPolicyAsync(HttpContext context, string bucket)
+    {
+        var body = await GcsRequest.ReadJsonAsync(context);
+        await GcsResponses.JsonAsync(context, store.SetIamPolicy(bucket, body));
+    }
+
+    /// <summary>
+    /// buckets.testIamPermissions: the emulator authenticates nobody and enforces no policy, so a local caller really
+    /// holds every bucket and object permission: each valid one asked for is returned; an unknown name is 400 as on GCS.
+    /// </summary>
     private async Task TestPermissionsAsync(HttpContext context, string bucket)
     {
         store.GetBucket(bucket, Preconditions.None);
-        var granted = context.Request.Query["permissions"].Select(p => (JsonNode?)JsonValue.Create(p)).ToArray();
+        var asked = context.Request.Query["permissions"].Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).ToList();
+        if (asked.Count == 0)
+        {
+            throw GcsException.BadRequest("Required parameter: permissions", "required");
+        }
+
+        if (asked.FirstOrDefault(p => !KnownPermissions.Contains(p)) is { } unknown)
+        {
+            throw GcsException.BadRequest($"Permission '{unknown}' is not a valid Cloud Storage permission.");
+        }
+
+        var granted = asked.Distinct(StringComparer.Ordinal).Select(p => (JsonNode?)JsonValue.Create(p)).ToArray();
         await GcsResponses.JsonAsync(context, new JsonObject { ["kind"] = "storage#testIamPermissionsResponse", ["permissions"] = new JsonArray(granted) });
     }
+
+    private static readonly HashSet<string> KnownPermissions = new(StringComparer.Ordinal)
+    {
+        "storage.buckets.create", "storage.buckets.delete", "storage.buckets.get", "storage.buckets.getIamPolicy",
+        "storage.buckets.list", "storage.buckets.setIamPolicy", "storage.buckets.update", "storage.buckets.getObjectInsights",
+        "storage.buckets.listEffectiveTags", "storage.buckets.createTagBinding", "storage.buckets.deleteTagBinding",
+        "storage.buckets.listTagBindings", "storage.buckets.enableObjectRetention", "storage.buckets.restore",
+        "storage.objects.create", "storage.objects.delete", "storage.objects.get", "storage.objects.getIamPolicy",
+        "storage.objects.list", "storage.objects.setIamPolicy", "storage.objects.update", "storage.objects.restore",
+        "storage.objects.setRetention", "storage.objects.overrideUnlockedRetention",
+        "storage.multipartUploads.abort", "storage.multipartUploads.create", "storage.multipartUploads.list",
+        "storage.multipartUploads.listParts",
+        "storage.managedFolders.create", "storage.managedFolders.delete", "storage.managedFolders.get",
+        "storage.managedFolders.getIamPolicy", "storage.managedFolders.list", "storage.managedFolders.setIamPolicy",
+    };
 
     /// <summary>managedFolders.list / folders.list: the emulator has neither; gcloud asks during rm -r.</summary>
     private async Task EmptyListAsync(HttpContext context, string bucket, string kind)

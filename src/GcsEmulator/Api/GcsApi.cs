@@ -128,9 +128,19 @@ public sealed partial class GcsApi(GcsStore store, UploadSessions sessions, ILog
             };
         }
 
-        if (r.Length == 2 && method == "GET" && r[1] is "storageLayout" or "iam")
+        if (r.Length == 2 && r[1] == "storageLayout" && method == "GET")
         {
-            return r[1] == "storageLayout" ? StorageLayoutAsync(context, bucket) : IamPolicyAsync(context, bucket);
+            return StorageLayoutAsync(context, bucket);
+        }
+
+        if (r.Length == 2 && r[1] == "iam")
+        {
+            return method switch
+            {
+                "GET" => GetIamPolicyAsync(context, bucket),
+                "PUT" => SetIamPolicyAsync(context, bucket),
+                _ => NotAllowed(),
+            };
         }
 
         if (r.Length == 2 && method == "GET" && r[1] is "managedFolders" or "folders")

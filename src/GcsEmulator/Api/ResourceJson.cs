@@ -93,12 +93,58 @@ public static class ResourceJson
             json[key] = value?.DeepClone();
         }
 
-        if (json["iamConfiguration"] is JsonObject iam && iam["uniformBucketLevelAccess"] is JsonObject ubla)
+        CompleteAsGcsReturns(json, meta);
+        return json;
+    }
+
+    /// <summary>
+    /// The fields GCS fills in on its side: iamConfiguration's unset parts, bucketPolicyOnly mirroring UBLA, the
+    /// default 7-day soft-delete policy, retention/autoclass effective times; numbers GCS sends as strings.
+    /// </summary>
+    private static void CompleteAsGcsReturns(JsonObject json, BucketMeta meta)
+    {
+        var iam = json["iamConfiguration"] as JsonObject ?? [];
+        json["iamConfiguration"] = iam;
+        if (iam["uniformBucketLevelAccess"] is not JsonObject ubla)
         {
-            iam["bucketPolicyOnly"] = ubla.DeepClone();
+            ubla = new JsonObject { ["enabled"] = false };
+            iam["uniformBucketLevelAccess"] = ubla;
         }
 
-        return json;
+        if (ubla["enabled"] is JsonValue on && on.TryGetValue<bool>(out var enabled) && enabled && ubla["lockedTime"] is null)
+        {
+            // GCS allows turning UBLA off for 90 days after it was turned on.
+            ubla["lockedTime"] = Timestamp(meta.Updated.AddDays(90));
+        }
+
+        iam["bucketPolicyOnly"] = ubla.DeepClone();
+        iam["publicAccessPrevention"] ??= "inherited";
+
+        var created = Timestamp(meta.TimeCreated);
+        json["softDeletePolicy"] ??= new JsonObject { ["retentionDurationSeconds"] = "604800", ["effectiveTime"] = created };
+        if (json["softDeletePolicy"] is JsonObject soft)
+        {
+            soft["effectiveTime"] ??= created;
+            if (soft["retentionDurationSeconds"] is JsonValue seconds && seconds.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+            {
+                soft["retentionDurationSeconds"] = seconds.ToJsonString();
+            }
+        }
+
+        if (json["retentionPolicy"] is JsonObject retention)
+        {
+            retention["effectiveTime"] ??= Timestamp(meta.Updated);
+            retention["isLocked"] ??= false;
+            if (retention["retentionPeriod"] is JsonValue period && period.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+            {
+                retention["retentionPeriod"] = period.ToJsonString();
+            }
+        }
+
+        if (json["autoclass"] is JsonObject autoclass)
+        {
+            autoclass["toggleTime"] ??= Timestamp(meta.Updated);
+        }
     }
 
     public static JsonObject NotificationResource(NotificationConfig config, string bucket, string baseAddress)

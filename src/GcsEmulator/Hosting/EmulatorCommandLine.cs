@@ -8,7 +8,8 @@ public static class EmulatorCommandLine
     public const string Usage =
         "usage: GcsEmulator [--port N] [--host ADDR] (--data DIR | --in-memory) [--project ID] [--pubsub-emulator HOST:PORT]\n"
         + "                   [--fault-503 RATE] [--fault-429 RATE] [--fault-drop RATE] [--latency-ms MS] [--latency-rate RATE]\n"
-        + "                   [--fault-method METHOD] [--fault-prefix PREFIX] [--fault-seed N] [--mutation-limit]";
+        + "                   [--fault-method METHOD] [--fault-prefix PREFIX] [--fault-seed N] [--mutation-limit]\n"
+        + "                   [--max-body-mb N] [--allow-remote-hosts]";
 
     public static bool TryParse(IReadOnlyList<string> args, out GcsEmulatorOptions options, out string error, out bool help)
     {
@@ -103,6 +104,12 @@ public static class EmulatorCommandLine
                         break;
                     case "--fault-seed":
                         options.Faults.Seed = Int(int.MinValue, int.MaxValue);
+                        break;
+                    case "--max-body-mb":
+                        options.MaxRequestBodyBytes = Int(1, 1024 * 1024) * 1024L * 1024;
+                        break;
+                    case "--allow-remote-hosts":
+                        options.AllowRemoteHosts = true;
                         break;
                     case "--mutation-limit":
                         options.Faults.PerObjectMutationLimit = true;

@@ -18,6 +18,12 @@ public sealed record BucketMeta
     public IReadOnlyList<NotificationConfig> Notifications { get; init; } = [];
     public long NextNotificationId { get; init; } = 1;
 
+    /// <summary>The bucket's IAM policy as last set (bindings, version); null = the default policy GCS gives a new bucket.</summary>
+    public JsonObject? IamPolicy { get; init; }
+
+    /// <summary>Bumped on every setIamPolicy; the policy's etag is derived from it.</summary>
+    public long IamVersion { get; init; } = 1;
+
     public bool VersioningEnabled =>
         Fields["versioning"] is JsonObject v && v["enabled"] is JsonValue e && e.TryGetValue<bool>(out var on) && on;
 }

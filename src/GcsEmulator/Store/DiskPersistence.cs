@@ -28,7 +28,8 @@ public sealed class DiskPersistence : IStorePersistence
         _buckets = Path.Combine(_root, "buckets");
         _tmp = Path.Combine(_root, "tmp");
         _reserved = Path.Combine(_root, "generation.reserved");
-        Directory.CreateDirectory(_buckets);
+        CreatePrivateDirectory(_root);
+        CreatePrivateDirectory(_buckets);
         try
         {
             // One emulator per directory: the lock is held until Dispose (the OS drops it when the process dies).
@@ -44,7 +45,7 @@ public sealed class DiskPersistence : IStorePersistence
             Directory.Delete(_tmp, recursive: true);
         }
 
-        Directory.CreateDirectory(_tmp);
+        CreatePrivateDirectory(_tmp);
     }
 
     public PersistedState Load()
@@ -89,7 +90,7 @@ public sealed class DiskPersistence : IStorePersistence
     public void Commit(StagedBlob blob, ObjectMeta meta)
     {
         var dir = ObjectDir(meta.Bucket, meta.Name);
-        Directory.CreateDirectory(dir);
+        CreatePrivateDirectory(dir);
         File.Move(((DiskBlob)blob).TempPath, Path.Combine(dir, Gen(meta) + ".bin"), overwrite: true);
         WriteMeta(meta);
     }
@@ -139,7 +140,7 @@ public sealed class DiskPersistence : IStorePersistence
     public void WriteBucket(BucketMeta bucket)
     {
         var dir = Path.Combine(_buckets, bucket.Name);
-        Directory.CreateDirectory(dir);
+        CreatePrivateDirectory(dir);
         AtomicWrite(Path.Combine(dir, "bucket.json"), JsonSerializer.SerializeToUtf8Bytes(bucket, Json));
     }
 
@@ -187,9 +188,29 @@ public sealed class DiskPersistence : IStorePersistence
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>Object data may be anyone's personal data: owner-only (0700), like <see cref="WriteFile"/>'s 0600.</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     private static void WriteFile(string path, byte[] bytes)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None);
+        // 0600 on Unix: data files are readable by their owner only, whatever the umask.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
         stream.Write(bytes);
         stream.Flush();
     }

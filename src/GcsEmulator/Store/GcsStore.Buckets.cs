@@ -85,6 +85,17 @@ public sealed partial class GcsStore
                     {
                         fields.Remove(key);
                     }
+                    else if (key == "iamConfiguration" && value is JsonObject iam)
+                    {
+                        // Patch merges iamConfiguration part by part (setting PAP keeps UBLA as it was).
+                        var merged = fields["iamConfiguration"] as JsonObject ?? [];
+                        foreach (var (k, v) in iam)
+                        {
+                            merged[k] = v?.DeepClone();
+                        }
+
+                        fields["iamConfiguration"] = merged;
+                    }
                     else if (key == "labels" && value is JsonObject labels)
                     {
                         var merged = fields["labels"] as JsonObject ?? [];

@@ -8,7 +8,8 @@ namespace EccoStudio.Host.Commands;
 
 /// <summary>
 /// <c>dev [--port 7071] [--gcs-port 4443] [--data ./.ecco] [--durable inmemory|azurite[=CONN]]
-/// [--pubsub-emulator HOST:PORT] [--api-key KEY] [--env dev[,prod]]</c> → <see cref="DevSettings"/>.
+/// [--pubsub-emulator HOST:PORT] [--api-key KEY | --api-key-file PATH] [--env dev[,prod]]</c> (key and token switch
+/// also from the environment: <c>Ecco__Api__ApiKey</c>, <c>Ecco__Api__ApiKeyFile</c>, <c>Ecco__PubSub__VerifyToken</c>) → <see cref="DevSettings"/>.
 /// </summary>
 public static class DevCommandLine
 {
@@ -34,6 +35,11 @@ public static class DevCommandLine
         new Option<string?>("--api-key") { Description = "Require this key (x-api-key header) on every route except health and the bridge" },
         value => value!.Length >= 8 && value.All(c => c is > ' ' and <= '~') ? null : "--api-key must be at least 8 visible ASCII characters.");
 
+    public static Option<string?> ApiKeyFile { get; } = new("--api-key-file")
+    {
+        Description = "Read the API key from this file's first line (keeps it out of ps; the environment's Ecco__Api__ApiKey works too)",
+    };
+
     public static Option<string> Env { get; } = Validated(
         new Option<string>("--env") { Description = "Environment(s) to serve, comma-separated (dev, stg, prod)", DefaultValueFactory = _ => "dev" },
         value => Envs(value).All(e => Identifiers.Environments.Contains(e, StringComparer.Ordinal)) && Envs(value).Length > 0
@@ -44,7 +50,7 @@ public static class DevCommandLine
     {
         var command = new Command("dev", "Run the local stack: GCS emulator, Durable Task engine and the HTTP API in one process")
         {
-            Port, GcsPort, Data, Durable, PubSubEmulator, ApiKey, Env,
+            Port, GcsPort, Data, Durable, PubSubEmulator, ApiKey, ApiKeyFile, Env,
         };
         command.SetAction((result, cancellationToken) => run(ToSettings(result), cancellationToken));
         return command;
@@ -61,6 +67,7 @@ public static class DevCommandLine
             AzuriteConnection = durable == "inmemory" ? null : durable == "azurite" ? DefaultAzurite : durable["azurite=".Length..],
             PubSubEmulator = result.GetValue(PubSubEmulator),
             ApiKey = result.GetValue(ApiKey),
+            ApiKeyFile = result.GetValue(ApiKeyFile),
             Environments = Envs(result.GetValue(Env) ?? "dev"),
         };
     }

@@ -13,6 +13,9 @@ public static class HostCommandLine
         {
             DevCommandLine.Create(dev),
             Verify.VerifyCommandLine.Create(Verify.VerifyRunner.RunAsync),
+            Provision.ProvisionCommandLine.Create(Provision.ProvisionRunner.RunAsync),
+            Schemas.SchemasCommandLine.Create(Schemas.SchemasPublishRunner.RunAsync),
+            Dlq.DlqCommandLine.Create(Dlq.DlqReplayRunner.RunAsync),
             Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
             Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
         };

@@ -53,6 +53,9 @@ public sealed partial class DevHost : IAsyncDisposable
 
     public bool VerifyToken { get; }
 
+    /// <summary>An API key is in force (from the flag, the environment or a key file).</summary>
+    public bool ApiKeyRequired => !string.IsNullOrEmpty(Services.GetRequiredService<IOptions<EccoApiOptions>>().Value.ApiKey);
+
     public IServiceProvider Services => _app.Services;
 
     public Uri BridgeUri => new(BaseUri, "api/pubsub/gcs-events");
@@ -122,15 +125,27 @@ public sealed partial class DevHost : IAsyncDisposable
         Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DevHost).Assembly.GetName().Name });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
+        // What the environment (Ecco__Api__ApiKey, Ecco__PubSub__VerifyToken, …) or the caller's configuration says is
+        // kept; the command line's flags win over both; dev's own defaults fill only what nobody set.
+        var apiKey = DevSecrets.ApiKey(settings, builder.Configuration);
+        var verify = builder.Configuration[$"{PubSubBridgeOptions.SectionName}:VerifyToken"] ?? "false";
+        var bridgeSecret = builder.Configuration[$"{PubSubBridgeOptions.SectionName}:BridgeSecret"]
+            ?? (apiKey is not null ? DevSecrets.NewBridgeSecret() : null);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Ecco:Storage:Bucket"] = settings.Bucket,
             ["Ecco:Storage:EmulatorHost"] = gcs.BaseUri.ToString(),
             ["Ecco:Storage:ProjectId"] = settings.PubSubProject,
             ["Ecco:Api:ServedEnvironments"] = string.Join(',', settings.Environments),
-            ["Ecco:Api:ApiKey"] = settings.ApiKey,
+            ["Ecco:Api:ApiKey"] = apiKey,
             // The Pub/Sub emulator sends no OIDC token: locally verification is off unless configured on (logged loudly).
-            ["Ecco:PubSub:VerifyToken"] = "false",
+            ["Ecco:PubSub:VerifyToken"] = verify,
+            ["Ecco:PubSub:BridgeSecret"] = bridgeSecret,
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
@@ -140,7 +155,9 @@ public sealed partial class DevHost : IAsyncDisposable
         });
         if (configuration is not null)
         {
-            builder.Configuration.AddInMemoryCollection(configuration);
+            // The caller's explicit configuration (tests) still wins over dev's derived values, except the flags.
+            builder.Configuration.AddInMemoryCollection(configuration.Where(c => c.Key is not ("Ecco:Api:ApiKey" or "Ecco:PubSub:BridgeSecret")
+                || settings.ApiKey is null));
         }
 
         builder.Logging.ClearProviders();
@@ -198,7 +215,11 @@ public sealed partial class DevHost : IAsyncDisposable
         using var http = new HttpClient { BaseAddress = new Uri($"http://{pubsubHost}/"), Timeout = TimeSpan.FromSeconds(30) };
         var wiring = new PubSubWiring(http, Settings.PubSubProject);
         await wiring.EnsureTopicAsync(Settings.PubSubTopic, cancellationToken);
-        await wiring.EnsurePushSubscriptionAsync(Settings.PubSubSubscription, Settings.PubSubTopic, BridgeUri, cancellationToken);
+        // With a key and no token verification the bridge needs the bridge secret; a push subscription can carry it
+        // only in its endpoint URL (the emulator sends no headers of ours).
+        var secret = ApiKeyRequired ? Services.GetRequiredService<IOptions<PubSubBridgeOptions>>().Value.BridgeSecret : null;
+        var endpoint = secret is null || VerifyToken ? BridgeUri : new Uri(BridgeUri + "?secret=" + Uri.EscapeDataString(secret));
+        await wiring.EnsurePushSubscriptionAsync(Settings.PubSubSubscription, Settings.PubSubTopic, endpoint, cancellationToken);
 
         var storage = Services.GetRequiredService<StorageClient>();
         var topic = "//pubsub.googleapis.com/" + wiring.TopicPath(Settings.PubSubTopic);
@@ -230,7 +251,7 @@ public sealed partial class DevHost : IAsyncDisposable
         output.WriteLine($"  Data            {Path.GetFullPath(Settings.DataDirectory)}");
         output.WriteLine($"  Engine          {(Settings.AzuriteConnection is null ? "in-memory (instances are lost on exit)" : "Azure Storage (Azurite)")}");
         output.WriteLine($"  Environments    {string.Join(", ", Settings.Environments)} (schemas published)");
-        output.WriteLine($"  API key         {(Settings.ApiKey is null ? "none" : "required (x-api-key header)")}");
+        output.WriteLine($"  API key         {(ApiKeyRequired ? "required (x-api-key header)" : "none")}");
         if (!VerifyToken)
         {
             output.WriteLine("  WARNING: Pub/Sub push token verification is OFF (local configuration). Anyone who can reach the bridge can trigger reconciles.");

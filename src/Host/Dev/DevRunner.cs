@@ -10,7 +10,8 @@ public static class DevRunner
         {
             host = await DevHost.StartAsync(settings, cancellationToken: cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or HttpRequestException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException or HttpRequestException
+            or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"error: the dev host could not start: {e.Message}");
             return 1;

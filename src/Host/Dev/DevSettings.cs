@@ -26,8 +26,11 @@ public sealed record DevSettings
 
     public string PubSubSubscription { get; init; } = "ecco-gcs-bridge";
 
-    /// <summary>Required API key (null = none).</summary>
+    /// <summary>Required API key from the command line (null = take it from the environment or a key file, see <see cref="DevSecrets"/>).</summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>A file whose first line is the API key (used when no <see cref="ApiKey"/> flag or environment key is given).</summary>
+    public string? ApiKeyFile { get; init; }
 
     /// <summary>Environments served (schemas published for each).</summary>
     public IReadOnlyList<string> Environments { get; init; } = ["dev"];

@@ -4,7 +4,7 @@ namespace EccoStudio.Storage.Schemas;
 public sealed class SchemaConflictException : Exception
 {
     public SchemaConflictException(string objectName, string? existing)
-        : base($"Schema {objectName} is already published with different content; publish a new version instead.")
+        : base($"Schema {objectName} is already published with different content; a published version is immutable: bump the version (add a new vX.Y.Z.schema.json) instead.")
     {
         ObjectName = objectName;
         Existing = existing;

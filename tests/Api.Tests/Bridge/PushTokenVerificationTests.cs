@@ -120,6 +120,31 @@ public sealed class PushTokenVerificationTests(GcsEmulatorFixture gcs) : IClassF
         Assert.Contains("Audience", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Options_VerificationOnWithoutServiceAccountEmail_AreRefused()
+    {
+        await using var services = ApiServices.Build(gcs, _bucket, new RecordingScheduler(),
+            new Dictionary<string, string?> { ["Ecco:PubSub:VerifyToken"] = "true", ["Ecco:PubSub:Audience"] = Audience });
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.PubSubBridgeOptions>>().Value);
+        Assert.Contains("ServiceAccountEmail", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_TextPlainBody_Is415AndStartsNothing()
+    {
+        await using var services = Build(verify: false);
+        var body = PushBodies.Finalize("m-tp", _bucket, "env/dev/ventures/V1/history/2025/11/06/2025-11-06T10:18:22Z_" + Ulid.NewUlid() + ".json", 7);
+        var context = HttpExchange.Request("POST", "/api/pubsub/gcs-events", body, "text/plain", []);
+        var handler = services.GetRequiredService<PubSubBridgeHandler>();
+
+        var response = await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NullDurableTaskClient(), CancellationToken.None));
+
+        Assert.Equal(415, response.Status);
+        Assert.Empty(_scheduler.Calls);
+    }
+
     private string Bearer(JsonObject claims) => "Bearer " + _issuer.Sign(claims);
 
     private static JsonObject With(JsonObject claims, string name, JsonNode? value)

@@ -33,7 +33,15 @@ public sealed class ChildHost : IDisposable
         }
     }
 
-    public static async Task<ChildHost> StartAsync(int port, int gcsPort, string data, string azurite, TimeSpan timeout)
+    /// <param name="port">API port.</param>
+    /// <param name="gcsPort">Embedded emulator port.</param>
+    /// <param name="data">Data directory.</param>
+    /// <param name="azurite">Azurite connection string; null = in-memory engine.</param>
+    /// <param name="timeout">How long to wait for health.</param>
+    /// <param name="environment">Extra environment variables of the child.</param>
+    /// <param name="arguments">Extra command-line arguments.</param>
+    public static async Task<ChildHost> StartAsync(int port, int gcsPort, string data, string? azurite, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? arguments = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,8 +52,9 @@ public sealed class ChildHost : IDisposable
         foreach (var arg in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "EccoStudio.Host.dll"), "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--gcs-port", gcsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data, "--durable", "azurite=" + azurite,
-                 })
+                     "--gcs-port", gcsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data,
+                     "--durable", azurite is null ? "inmemory" : "azurite=" + azurite,
+                 }.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(arg);
         }
@@ -56,6 +65,11 @@ public sealed class ChildHost : IDisposable
         {
             start.Environment[$"{section}__ActivityVisibilityTimeout"] = "00:00:15";
             start.Environment[$"{section}__OrchestrationVisibilityTimeout"] = "00:00:15";
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");

@@ -18,6 +18,7 @@ public static class HostCommandLine
             Dlq.DlqCommandLine.Create(Dlq.DlqReplayRunner.RunAsync),
             Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
             Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
+            Erasure.EraseCommandLine.Create(Erasure.EraseRunner.RunAsync),
         };
 
     public static async Task<int> RunAsync(string[] args, Func<DevSettings, CancellationToken, Task<int>> dev, TextWriter error)

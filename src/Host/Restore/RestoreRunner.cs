@@ -3,6 +3,7 @@ using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Recovery;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 using Google;
 
 namespace EccoStudio.Host.Restore;
@@ -60,6 +61,16 @@ public static class RestoreRunner
             var conflicts = applied.Outcome(RestoreOutcome.Conflict);
             await output.WriteLineAsync($"applied: {applied.Outcome(RestoreOutcome.Copied)} copied back, {applied.Outcome(RestoreOutcome.Removed)} removed, " +
                 $"{applied.Outcome(RestoreOutcome.Unchanged)} kept, {conflicts} changed by a concurrent writer since the plan (left as they are)");
+
+            var context = VerifyRunner.CreateContext(new VerifySettings { Gcs = settings.Gcs, Bucket = settings.Bucket },
+                settings.SchemasFolder ?? Storage.Schemas.FolderSchemaSource.FindRepoSchemas());
+            foreach (var manifestKind in scope.Kind is { } only ? [only] : EntityCatalog.All)
+            {
+                if (await new ManifestCompactor(context).RepairMissingShardsAsync(settings.Env, manifestKind, cancellationToken) is { } compaction)
+                {
+                    await output.WriteLineAsync($"manifest of {manifestKind.Name} named a shard that is gone (erased, or deleted after T): compacted again ({compaction})");
+                }
+            }
 
             await output.WriteLineAsync("rebuilding derived objects and checking (verify --repair):");
             var verified = await VerifyRunner.RunAsync(new VerifySettings

@@ -18,6 +18,33 @@ namespace EccoStudio.Storage.Writes;
 /// </summary>
 public sealed class ManifestCompactor(StorageContext context, int shardSize = 1000)
 {
+    /// <summary>
+    /// Compacts again when <c>_index.ndjson</c> names a shard that does not exist (after a restore brought back an
+    /// older entry point, or an erasure removed shards): the listing would silently miss that shard's entities.
+    /// Returns the new compaction id, or null when every shard is there (or there is no entry point).
+    /// </summary>
+    public async Task<string?> RepairMissingShardsAsync(string env, EntityKind kind, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(env);
+        var index = await context.Store.GetAsync(bucket, ObjectPaths.ManifestIndex(env, kind), null, cancellationToken);
+        if (index is null)
+        {
+            return null;
+        }
+
+        foreach (var line in Encoding.UTF8.GetString(index.Content.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var item = JsonText.ParseObject(Encoding.UTF8.GetBytes(line));
+            if (EnvelopeReader.TryGetString(item, "type") == "shard" && EnvelopeReader.TryGetString(item, "ptr") is { } ptr
+                && await context.Store.GetInfoAsync(bucket, ptr, cancellationToken) is null)
+            {
+                return await CompactAsync(env, kind, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
     public async Task<string> CompactAsync(string env, EntityKind kind, CancellationToken cancellationToken = default)
     {
         var bucket = context.Bucket(env);

@@ -48,7 +48,8 @@ public sealed class SingleRequestUploadStore(IObjectStore inner, HttpClient http
         inner.GetInfoAsync(bucket, name, cancellationToken);
 
     public Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch,
-        CancellationToken cancellationToken = default) => inner.SetMetadataAsync(bucket, name, metadata, ifMetagenerationMatch, cancellationToken);
+        long? ifGenerationMatch = null, CancellationToken cancellationToken = default) =>
+        inner.SetMetadataAsync(bucket, name, metadata, ifMetagenerationMatch, ifGenerationMatch, cancellationToken);
 
     public Task<bool> DeleteAsync(string bucket, string name, long? ifGenerationMatch, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(bucket, name, ifGenerationMatch, cancellationToken);

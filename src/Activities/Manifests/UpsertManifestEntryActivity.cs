@@ -6,7 +6,8 @@ using Microsoft.DurableTask;
 namespace EccoStudio.Activities.Manifests;
 
 /// <summary>Input: the snapshot the entry describes.</summary>
-public sealed record UpsertManifestEntryInput(EntityRef Entity, string Snapshot, bool MatchCurrentSnapshot = false);
+/// <param name="SnapshotGeneration">Generation of <see cref="Snapshot"/> (0 = unknown): the entry never goes back to an older snapshot's.</param>
+public sealed record UpsertManifestEntryInput(EntityRef Entity, string Snapshot, bool MatchCurrentSnapshot = false, long SnapshotGeneration = 0);
 
 /// <summary>
 /// Step 3: the entity's own manifest entry object (<see cref="ManifestWriter"/>: CAS, an entry with a newer
@@ -19,5 +20,5 @@ public sealed class UpsertManifestEntryActivity(StorageContext storage) : TaskAc
     public override Task<bool> RunAsync(TaskActivityContext context, UpsertManifestEntryInput input) =>
         input.MatchCurrentSnapshot
             ? new ManifestEntryRestorer(storage).EnsureMatchesSnapshotAsync(input.Entity.ToTarget())
-            : new ManifestWriter(storage).UpsertEntryAsync(input.Entity.ToTarget(), JsonText.ParseObject(input.Snapshot));
+            : new ManifestWriter(storage).UpsertEntryAsync(input.Entity.ToTarget(), JsonText.ParseObject(input.Snapshot), input.SnapshotGeneration);
 }

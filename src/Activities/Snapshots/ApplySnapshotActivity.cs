@@ -14,8 +14,9 @@ public sealed record ApplySnapshotInput(EntityRef Entity, PreparedChangeOutput C
 /// this change's (<see cref="Ours"/>: its last-applied key is the change's), and the last-applied key of
 /// <see cref="Before"/> (what a compensation restores).
 /// </summary>
+/// <param name="PendingPointers">The snapshot in place lists pointers pending removal: the index step must settle them.</param>
 public sealed record SnapshotStepOutput(string? Before, string? BeforeKey, string After, long Generation, bool Changed, bool Ours, int CasAttempts,
-    bool BeforeRecomputed = false);
+    bool BeforeRecomputed = false, bool PendingPointers = false);
 
 /// <summary>
 /// Step 2: fold the change into the snapshot (CAS loop in <see cref="SnapshotWriter"/>). Idempotent under retry: when
@@ -33,7 +34,7 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
         if (result.Changed)
         {
             return new SnapshotStepOutput(WireJson.Text(result.Before), WireJson.Key(result.BeforeLastApplied), WireJson.Text(result.After)!, result.Generation, true,
-                true, result.Attempts);
+                true, result.Attempts, PendingPointers: result.PendingPointers);
         }
 
         var current = await new EntityReader(storage).GetSnapshotAsync(target);

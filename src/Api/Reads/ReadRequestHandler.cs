@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
+using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
@@ -10,6 +11,7 @@ using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Naming;
 using EccoStudio.Storage.Writes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EccoStudio.Api.Reads;
@@ -18,7 +20,7 @@ namespace EccoStudio.Api.Reads;
 /// Reads: the snapshot (<c>ETag</c> = its generation), the entity as of a time (<c>?asOf=</c>, a fold of history),
 /// history newest first (paged), the manifest listing (paged) and index queries (<c>?index=&amp;key=</c>).
 /// </summary>
-public sealed class ReadRequestHandler(StorageContext storage, IOptions<EccoApiOptions> options)
+public sealed partial class ReadRequestHandler(StorageContext storage, IOptions<EccoApiOptions> options, ILogger<ReadRequestHandler> logger)
 {
     public async Task<IResult> GetEntityAsync(HttpRequest request, string? env, string? entity, string? id, CancellationToken cancellationToken)
     {
@@ -100,15 +102,45 @@ public sealed class ReadRequestHandler(StorageContext storage, IOptions<EccoApiO
             ?? throw ApiProblemException.NotFound("unknown-index",
                 $"{kind.Prefix} has no index '{EntityRoutes.Printable(indexName)}' (defined: {string.Join(", ", storage.Indices.For(kind).Select(d => d.Name))}).");
         Identifiers.ValidateIndexKey(key);
-        var pointers = await new EntityReader(storage).QueryIndexAsync(servedEnv, index, key, cancellationToken);
+        // Every item agrees with the snapshot it names (a pointer can lag its snapshot until the write's index step,
+        // or a later one, settles it); a disagreeing pointer is left out or corrected, counted, and repaired.
+        var query = await new EntityReader(storage).QueryIndexCheckedAsync(servedEnv, index, key, cancellationToken);
+        foreach (var disagreement in query.Disagreements)
+        {
+            await RepairAsync(index, disagreement, cancellationToken);
+        }
+
         return ApiResults.Json(StatusCodes.Status200OK, new JsonObject
         {
             ["index"] = index.Name,
             ["key"] = key,
             ["mode"] = index.Mode == IndexMode.Latest ? "single" : "multi",
-            ["items"] = new JsonArray([.. pointers.Select(p => (JsonNode)JsonText.Clone(p))]),
+            ["items"] = new JsonArray([.. query.Items.Select(p => (JsonNode)JsonText.Clone(p))]),
         });
     }
+
+    /// <summary>Read repair: the entity's pointers follow its snapshot (CAS-only, safe next to writers). A failure is logged, never served.</summary>
+    private async Task RepairAsync(IndexDefinition index, IndexDisagreement disagreement, CancellationToken cancellationToken)
+    {
+        var kind = disagreement.Kind == IndexDisagreementKind.WrongKey ? "pointer-wrong-key" : "pointer-stale";
+        ConvergenceMetrics.Found(kind, "index-read");
+        try
+        {
+            var writes = await new IndexWriter(storage).RepairPointerAsync(disagreement.Target, index, disagreement.PointerName, cancellationToken);
+            ConvergenceMetrics.Repaired("index-read");
+            LogRepaired(logger, kind, disagreement.PointerName, disagreement.Target.ToString(), writes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRepairFailed(logger, kind, disagreement.PointerName, disagreement.Target.ToString(), e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index read found {Kind} {Pointer} of {Target} (not served as stored); repaired with {Writes} write(s)")]
+    private static partial void LogRepaired(ILogger logger, string kind, string pointer, string target, int writes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Index read found {Kind} {Pointer} of {Target} (not served as stored); repair failed: {Error}")]
+    private static partial void LogRepairFailed(ILogger logger, string kind, string pointer, string target, string error);
 
     private int PageSize(HttpRequest request)
     {

@@ -19,6 +19,7 @@ public static class HostCommandLine
             Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
             Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
             Erasure.EraseCommandLine.Create(Erasure.EraseRunner.RunAsync),
+            Analytics.AnalyticsCommandLine.Create(),
         };
 
     public static async Task<int> RunAsync(string[] args, Func<DevSettings, CancellationToken, Task<int>> dev, TextWriter error)

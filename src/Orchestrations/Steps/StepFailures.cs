@@ -48,6 +48,20 @@ public static class StepFailures
         return true;
     }
 
+    /// <summary>The same decision for an exception seen in-process (the write-protocol simulation runs activities without the engine).</summary>
+    public static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (NonTransientTypes.Contains(e.GetType().FullName!))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// One line for status and reasons: <c>Type: message</c> (innermost cause last), URLs cut to their host
     /// (<see cref="Redactor"/>): this text lands in the custom status, ops records and failure reasons.

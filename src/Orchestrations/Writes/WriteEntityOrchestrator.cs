@@ -7,6 +7,7 @@ using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
@@ -77,8 +78,18 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         }
 
         steps.Begin(WriteSteps.History);
-        var appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
-            new AppendHistoryInput(entity, prepared, input.WrittenBy), "the history object was not written");
+        AppendHistoryOutput appended;
+        try
+        {
+            appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
+                new AppendHistoryInput(entity, prepared, input.WrittenBy), "the history object was not written");
+        }
+        catch (WriteFailedException)
+        {
+            // An attempt may have written the object and lost the answer: a reconcile folds it in if it is there.
+            await ReconcileAsync(context, entity, "history");
+            throw;
+        }
 
         SnapshotStepOutput? snapshot = null;
         var indexWrites = 0;
@@ -90,13 +101,13 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             steps.Complete(WriteSteps.Snapshot);
 
             steps.Begin(WriteSteps.Manifest);
-            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, snapshot.After),
+            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, snapshot.After, SnapshotGeneration: snapshot.Generation),
                 steps.Options(WriteSteps.Manifest));
             steps.Complete(WriteSteps.Manifest);
 
             steps.Begin(WriteSteps.Indices);
             indexWrites = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed),
+                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed || snapshot.PendingPointers),
                 steps.Options(WriteSteps.Indices));
             steps.Complete(WriteSteps.Indices);
         }
@@ -191,19 +202,20 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
                 new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, snapshot?.Before, snapshot?.BeforeKey), steps.Options(WriteSteps.Compensate));
             undone.Add($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
 
-            if (snapshot is not null && failedStep is WriteSteps.Manifest or WriteSteps.Indices)
+            // Manifest entry and pointers follow the restored snapshot whatever step failed: a concurrent writer may
+            // have derived them from a state that included this change, and the snapshot move itself left pending
+            // pointers (both steps converge to the stored snapshot and write nothing when it is already right).
+            if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
             {
                 steps.Compensating("manifest");
                 var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
-                    new RestoreManifestEntryInput(entity, snapshot.After, restored.Snapshot), steps.Options(WriteSteps.Compensate));
+                    new RestoreManifestEntryInput(entity, snapshot?.After ?? prepared.Body, restored.Snapshot), steps.Options(WriteSteps.Compensate));
                 undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
-            }
 
-            if (snapshot is not null && failedStep == WriteSteps.Indices)
-            {
                 steps.Compensating("indices");
                 var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                    new SyncIndicesInput(entity, snapshot.After, restored.Snapshot, restored.Generation), steps.Options(WriteSteps.Compensate));
+                    new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation, RepairAfter: true),
+                    steps.Options(WriteSteps.Compensate));
                 undone.Add($"{moved} pointer write(s) undone");
             }
 
@@ -215,7 +227,28 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             var failure = StepFailures.Describe(compensationFailure);
             steps.Compensating("failed: " + failure);
             await RecordOpsAsync(context, steps, "compensation-failed", entity, failedStep, failure, $"{prepared.ObjectName}; done so far: {string.Join(", ", undone)}");
-            return $"PARTIAL ({string.Join(", ", undone)}; compensation failed: {failure}; reconcile the entity)";
+            var reconciled = await ReconcileAsync(context, entity, "compensation");
+            return $"PARTIAL ({string.Join(", ", undone)}; compensation failed: {failure}; {reconciled})";
+        }
+    }
+
+    /// <summary>
+    /// Backstop for a write that ended without knowing what it left behind (history step failed for good, or
+    /// compensation failed): a reconcile of the entity (CAS-only; a no-op when all is current) as a sub-orchestration
+    /// with an id derived from this instance, so a replay never starts a second one.
+    /// </summary>
+    private static async Task<string> ReconcileAsync(TaskOrchestrationContext context, EntityRef entity, string why)
+    {
+        var instanceId = ReconcileEntityOrchestrator.InstanceIdFor(entity.Env, entity.Entity, entity.Id, $"{why}-{context.InstanceId}");
+        try
+        {
+            await context.CallSubOrchestratorAsync<ReconcileEntityResult>(nameof(ReconcileEntityOrchestrator),
+                new ReconcileEntityInput(entity.Env, entity.Entity, entity.Id, why), new SubOrchestrationOptions { InstanceId = instanceId });
+            return $"reconciled by {instanceId}";
+        }
+        catch (TaskFailedException)
+        {
+            return $"reconcile {instanceId} failed: run verify --repair";
         }
     }
 

@@ -76,10 +76,16 @@ public sealed class IndexPlanner(IndexCatalog catalog)
         return result;
     }
 
-    private static bool SameDisplay(IndexPointer a, IndexPointer b)
+    private static bool SameDisplay(IndexPointer a, IndexPointer b) => SameExceptUpdatedAt(a.Body, b.Body);
+
+    /// <summary>
+    /// Same id, ptr and display fields: a pointer's updated_at is when it was last written (see <see cref="Plan"/>),
+    /// so two bodies that differ only there say the same thing.
+    /// </summary>
+    public static bool SameExceptUpdatedAt(JsonObject a, JsonObject b)
     {
-        var x = JsonText.Clone(a.Body);
-        var y = JsonText.Clone(b.Body);
+        var x = JsonText.Clone(a);
+        var y = JsonText.Clone(b);
         x.Remove("updated_at");
         y.Remove("updated_at");
         return JsonNode.DeepEquals(x, y);

@@ -116,7 +116,8 @@ public sealed partial class GcsObjectStore(
         return options.IsPreconditioned ? await Idempotent(Call, cancellationToken) : await Call(cancellationToken);
     }
 
-    public async Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch, CancellationToken cancellationToken = default)
+    public async Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch,
+        long? ifGenerationMatch = null, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Put);
         return await Idempotent(async ct =>
@@ -125,12 +126,13 @@ public sealed partial class GcsObjectStore(
             {
                 var result = await client.PatchObjectAsync(
                     new GcsObject { Bucket = bucket, Name = name, Metadata = metadata.ToDictionary(p => p.Key, p => p.Value) },
-                    new PatchObjectOptions { IfMetagenerationMatch = ifMetagenerationMatch, RetryOptions = RetryOptions.Never }, ct);
+                    new PatchObjectOptions { IfMetagenerationMatch = ifMetagenerationMatch, IfGenerationMatch = ifGenerationMatch, RetryOptions = RetryOptions.Never }, ct);
                 return ToInfo(result);
             }
-            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
+            catch (GoogleApiException e) when (e.HttpStatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
             {
-                throw new PreconditionFailedException(bucket, name, null, ifMetagenerationMatch, e);
+                // Absent counts as "not the generation expected": the caller re-reads either way.
+                throw new PreconditionFailedException(bucket, name, ifGenerationMatch, ifMetagenerationMatch, e);
             }
         }, cancellationToken);
     }

@@ -11,8 +11,12 @@ public interface IObjectStore
 
     Task<StoredObjectInfo> PutAsync(string bucket, string name, ReadOnlyMemory<byte> content, PutOptions options, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces custom metadata only, compare-and-swap on metageneration.</summary>
-    Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets the given custom metadata keys (others are kept), compare-and-swap on metageneration and, when given,
+    /// generation (a metageneration alone is ambiguous: every new generation starts again at 1).
+    /// </summary>
+    Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch,
+        long? ifGenerationMatch = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes; with <paramref name="ifGenerationMatch"/> only that generation. False when already absent.</summary>
     Task<bool> DeleteAsync(string bucket, string name, long? ifGenerationMatch, CancellationToken cancellationToken = default);

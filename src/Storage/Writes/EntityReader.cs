@@ -22,7 +22,11 @@ public sealed class EntityReader(StorageContext context)
         HistoryKey? last = stored.Info.Metadata.TryGetValue(StorageContext.LastAppliedMetadataKey, out var text) && HistoryKey.TryParse(text, out var key)
             ? key
             : null;
-        return new SnapshotState(JsonText.ParseObject(stored.Content.Span), stored.Generation, last);
+        return new SnapshotState(JsonText.ParseObject(stored.Content.Span), stored.Generation, last)
+        {
+            Metageneration = stored.Info.Metageneration,
+            Pending = PendingPointers.Parse(stored.Info.Metadata),
+        };
     }
 
     /// <summary>All history object names of the entity, oldest first (object names sort chronologically).</summary>
@@ -48,12 +52,16 @@ public sealed class EntityReader(StorageContext context)
         return new HistoryPage(records, next);
     }
 
-    public async Task<IReadOnlyList<HistoryRecord>> ReadAllHistoryAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<HistoryRecord>> ReadAllHistoryAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
+        await ReadRecordsAsync(target.Env, await ListHistoryNamesAsync(target, cancellationToken), cancellationToken);
+
+    /// <summary>The history records of <paramref name="names"/> (as listed), in that order.</summary>
+    public async Task<IReadOnlyList<HistoryRecord>> ReadRecordsAsync(string env, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
     {
         var records = new List<HistoryRecord>();
-        foreach (var name in await ListHistoryNamesAsync(target, cancellationToken))
+        foreach (var name in names)
         {
-            records.Add(await ReadRecordAsync(target.Env, name, cancellationToken));
+            records.Add(await ReadRecordAsync(env, name, cancellationToken));
         }
 
         return records;
@@ -87,6 +95,67 @@ public sealed class EntityReader(StorageContext context)
         return result;
     }
 
+    /// <summary>
+    /// An index query whose items all agree with the snapshots they name (docs/reliability.md, "Index reads"): each
+    /// pointer's entity snapshot is read and the pointer it implies for this index and key computed; a pointer whose
+    /// entity no longer has the key (or has no snapshot) is left out, one with other display fields is served as the
+    /// snapshot gives it. Both are returned as disagreements for repair. One snapshot read per pointer.
+    /// </summary>
+    public async Task<CheckedIndexQuery> QueryIndexCheckedAsync(string env, IndexDefinition index, string key, CancellationToken cancellationToken = default)
+    {
+        var planner = new IndexPlanner(context.Indices);
+        var items = new List<JsonObject>();
+        var disagreements = new List<IndexDisagreement>();
+        foreach (var (name, pointer) in await ReadPointersAsync(env, index, key, cancellationToken))
+        {
+            var id = Envelope.EnvelopeReader.TryGetString(pointer, "id");
+            if (id is null || !Naming.Identifiers.IsValidId(id))
+            {
+                continue;
+            }
+
+            var target = new EntityTarget(env, index.Kind, id);
+            var snapshot = await GetSnapshotAsync(target, cancellationToken);
+            var expected = snapshot is null ? null : planner.AllPointers(target, snapshot.Document).FirstOrDefault(p => p.ObjectName == name);
+            if (expected is null)
+            {
+                disagreements.Add(new IndexDisagreement(target, name, IndexDisagreementKind.WrongKey));
+            }
+            else if (!IndexPlanner.SameExceptUpdatedAt(pointer, expected.Body))
+            {
+                disagreements.Add(new IndexDisagreement(target, name, IndexDisagreementKind.Stale));
+                items.Add(expected.Body);
+            }
+            else
+            {
+                items.Add(pointer);
+            }
+        }
+
+        return new CheckedIndexQuery(items, disagreements);
+    }
+
+    /// <summary>Pointer objects under an index key (multi) or the single pointer (latest mode), with their object names.</summary>
+    private async Task<IReadOnlyList<(string Name, JsonObject Pointer)>> ReadPointersAsync(string env, IndexDefinition index, string key, CancellationToken cancellationToken)
+    {
+        var bucket = context.Bucket(env);
+        var names = index.Mode == IndexMode.Latest
+            ? [ObjectPaths.IndexSinglePointer(env, index.Kind, index.Name, key)]
+            : (await context.Store.ListAllAsync(bucket, ObjectPaths.IndexFolder(env, index.Kind, index.Name) + Naming.Identifiers.ValidateIndexKey(key) + "/", cancellationToken))
+                .Select(i => i.Name).ToList();
+        var result = new List<(string, JsonObject)>();
+        foreach (var name in names)
+        {
+            var stored = await context.Store.GetAsync(bucket, name, null, cancellationToken);
+            if (stored is not null)
+            {
+                result.Add((name, JsonText.ParseObject(stored.Content.Span)));
+            }
+        }
+
+        return result;
+    }
+
     private async Task<HistoryRecord> ReadRecordAsync(string env, string name, CancellationToken cancellationToken)
     {
         var parsed = ObjectNameParser.Parse(name);
@@ -94,4 +163,20 @@ public sealed class EntityReader(StorageContext context)
             ?? throw new InvalidOperationException($"History object {name} vanished (history is append-only).");
         return HistoryRecord.FromBody(JsonText.ParseObject(stored.Content.Span), parsed.HistoryUlid!.Value);
     }
+}
+
+/// <summary>An index query's items (each agreeing with its snapshot) and the pointers that did not.</summary>
+public sealed record CheckedIndexQuery(IReadOnlyList<JsonObject> Items, IReadOnlyList<IndexDisagreement> Disagreements);
+
+/// <summary>A stored pointer that disagrees with the snapshot of the entity it names.</summary>
+public sealed record IndexDisagreement(EntityTarget Target, string PointerName, IndexDisagreementKind Kind);
+
+/// <summary>How a pointer disagrees with its snapshot.</summary>
+public enum IndexDisagreementKind
+{
+    /// <summary>The entity no longer has the pointer's key (or has no snapshot): the pointer is left out of results.</summary>
+    WrongKey,
+
+    /// <summary>Same key, other display fields: served as the snapshot gives it.</summary>
+    Stale,
 }

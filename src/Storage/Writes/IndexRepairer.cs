@@ -9,10 +9,11 @@ namespace EccoStudio.Storage.Writes;
 
 /// <summary>
 /// Ops repair of one entity's index pointers against its current snapshot: every pointer the snapshot should have is
-/// written when missing or different (latest-mode pointers only when not held by a later entity), and every pointer
-/// naming this id that the snapshot no longer has is deleted (preconditioned). Lists the entity kind's index folders,
-/// so it costs more than <see cref="IndexWriter"/>; used by reconcile, not by ordinary writes. Writes nothing when
-/// the pointers are already right.
+/// written when missing or different (latest-mode pointers only when not held by a later entity), every pointer
+/// naming this id that the snapshot no longer has is deleted (preconditioned), and the snapshot's pending list is
+/// settled. Lists the entity kind's index folders, so it also finds pointers nothing recorded (hand edits, data
+/// written before pending lists existed); it costs more than <see cref="IndexWriter"/> and is used by reconcile, not
+/// by ordinary writes. Writes nothing when the pointers are already right.
 /// </summary>
 public sealed class IndexRepairer(StorageContext context)
 {
@@ -21,12 +22,29 @@ public sealed class IndexRepairer(StorageContext context)
         // A writer may move the snapshot while the repair writes pointers of the state it read: re-check the
         // generation afterwards and repair again against the newer snapshot (bounded).
         var total = 0;
+        var reader = new EntityReader(context);
+        var writer = new IndexWriter(context);
+        var planner = new IndexPlanner(context.Indices);
         for (var round = 0; round < 8; round++)
         {
-            var (writes, generation) = await RepairOnceAsync(target, cancellationToken);
+            var current = await reader.GetSnapshotAsync(target, cancellationToken);
+            var wanted = current is null ? [] : planner.AllPointers(target, current.Document);
+            total += await writer.ApplyPlanAsync(target, new IndexPlan(wanted, []), cancellationToken);
+            total += await RemoveStrayAsync(target, wanted.Select(p => p.ObjectName).ToHashSet(StringComparer.Ordinal), cancellationToken);
+            var after = await reader.GetSnapshotAsync(target, cancellationToken);
+            if (after?.Generation != current?.Generation)
+            {
+                continue;
+            }
+
+            if (after is null || after.Pending.IsEmpty)
+            {
+                break;
+            }
+
+            var (writes, settled) = await writer.SettlePendingAsync(target, after, cancellationToken);
             total += writes;
-            var info = await context.Store.GetInfoAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), cancellationToken);
-            if ((info?.Generation ?? 0) == generation)
+            if (settled)
             {
                 break;
             }
@@ -35,13 +53,10 @@ public sealed class IndexRepairer(StorageContext context)
         return total;
     }
 
-    private async Task<(int Writes, long Generation)> RepairOnceAsync(EntityTarget target, CancellationToken cancellationToken)
+    /// <summary>Deletes every pointer naming this id that is not in <paramref name="keep"/>, found by listing the kind's index folders.</summary>
+    internal async Task<int> RemoveStrayAsync(EntityTarget target, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
         var bucket = context.Bucket(target.Env);
-        var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
-        var planner = new IndexPlanner(context.Indices);
-        var wanted = current is null ? [] : planner.AllPointers(target, current.Document);
-        var keep = wanted.Select(p => p.ObjectName).ToHashSet(StringComparer.Ordinal);
         var stale = new List<IndexPointer>();
         foreach (var index in context.Indices.For(target.Kind))
         {
@@ -62,9 +77,7 @@ public sealed class IndexRepairer(StorageContext context)
             }
         }
 
-        // Adds are compared with what is stored (no write when equal); removes only delete pointers naming this id.
-        var writer = new IndexWriter(context);
-        return (await writer.ApplyPlanAsync(target, new IndexPlan(wanted, stale), cancellationToken), current?.Generation ?? 0);
+        return stale.Count == 0 ? 0 : await new IndexWriter(context).ApplyPlanAsync(target, new IndexPlan([], stale), cancellationToken);
     }
 
     private async Task<bool> PointsAtAsync(string bucket, string name, string id, CancellationToken cancellationToken)

@@ -5,55 +5,9 @@ using EccoStudio.Storage.Store;
 
 namespace EccoStudio.Storage.Writes;
 
-/// <summary>
-/// Compensation of the manifest step: when the entity's entry object is still the one a failed write produced
-/// (same bytes as <see cref="ManifestWriter.Entry"/> of that write's snapshot), it is replaced by the entry of the
-/// restored snapshot (CAS), or deleted when the restored snapshot is absent. An entry written by anyone else is left
-/// alone. Idempotent.
-/// </summary>
+/// <summary>Makes an entity's manifest entry object match its stored snapshot (reconcile, and compensation of the manifest step).</summary>
 public sealed class ManifestEntryRestorer(StorageContext context)
 {
-    /// <returns>True when the entry object was changed.</returns>
-    public async Task<bool> RestoreAsync(EntityTarget target, JsonObject failedSnapshot, JsonObject? restored, CancellationToken cancellationToken = default)
-    {
-        var bucket = context.Bucket(target.Env);
-        var name = ObjectPaths.ManifestEntry(target);
-        var ours = JsonText.ToBytes(ManifestWriter.Entry(target, failedSnapshot));
-        for (var attempt = 0; attempt < 16; attempt++)
-        {
-            var existing = await context.Store.GetAsync(bucket, name, null, cancellationToken);
-            if (existing is null || !existing.Content.Span.SequenceEqual(ours))
-            {
-                return false;
-            }
-
-            try
-            {
-                if (restored is null)
-                {
-                    await context.Store.DeleteAsync(bucket, name, existing.Generation, cancellationToken);
-                }
-                else
-                {
-                    var bytes = JsonText.ToBytes(ManifestWriter.Entry(target, restored));
-                    if (bytes.AsSpan().SequenceEqual(ours))
-                    {
-                        return false;
-                    }
-
-                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Replacing(existing.Generation), cancellationToken);
-                }
-
-                return true;
-            }
-            catch (PreconditionFailedException)
-            {
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// Reconcile: makes the entry match the CURRENT snapshot (even when that is older than the entry, e.g. after the
     /// newest change was compensated), CAS on the entry; re-checks the snapshot generation afterwards and repeats if a
@@ -70,6 +24,12 @@ public sealed class ManifestEntryRestorer(StorageContext context)
             var snapshot = await reader.GetSnapshotAsync(target, cancellationToken);
             var existing = await context.Store.GetAsync(bucket, name, null, cancellationToken);
             var bytes = snapshot is null ? null : JsonText.ToBytes(ManifestWriter.Entry(target, snapshot.Document));
+            if (snapshot is not null && existing is not null && ManifestWriter.SnapshotGenerationOf(existing.Info) > snapshot.Generation)
+            {
+                // Derived from a newer snapshot than the one just read: the snapshot moved on; read again.
+                continue;
+            }
+
             try
             {
                 if (bytes is null)
@@ -79,9 +39,10 @@ public sealed class ManifestEntryRestorer(StorageContext context)
                         wrote |= await context.Store.DeleteAsync(bucket, name, existing.Generation, cancellationToken);
                     }
                 }
-                else if (existing is null || !existing.Content.Span.SequenceEqual(bytes))
+                else if (existing is null || !existing.Content.Span.SequenceEqual(bytes) || ManifestWriter.SnapshotGenerationOf(existing.Info) != snapshot!.Generation)
                 {
-                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation), cancellationToken);
+                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation) with { Metadata = ManifestWriter.Tag(snapshot!.Generation) },
+                        cancellationToken);
                     wrote = true;
                 }
             }

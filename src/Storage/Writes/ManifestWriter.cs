@@ -8,9 +8,9 @@ namespace EccoStudio.Storage.Writes;
 
 /// <summary>
 /// Step 3 (§5): upsert the entity's own manifest entry object <c>manifests/{prefix}/entries/{id}.json</c>
-/// (one line: <c>{"ptr","id","updated_at",…display}</c>), preconditioned on the generation read; an entry with a
-/// newer updated_at is left alone; one with the same updated_at but other content is made to match the stored
-/// snapshot (a rebuild folded a late change in without moving updated_at). No shared object is touched per write.
+/// (one line: <c>{"ptr","id","updated_at",…display}</c>), preconditioned on the generation read, tagged with the
+/// generation of the snapshot it was derived from; an entry from a newer snapshot is left alone
+/// (docs/reliability.md, "Manifest entries"). No shared object is touched per write.
 /// </summary>
 public sealed class ManifestWriter(StorageContext context)
 {
@@ -35,8 +35,19 @@ public sealed class ManifestWriter(StorageContext context)
         return entry;
     }
 
+    /// <summary>Upsert without knowing the snapshot's generation (updated_at decides; see the overload).</summary>
+    public Task<bool> UpsertEntryAsync(EntityTarget target, JsonObject snapshot, CancellationToken cancellationToken = default) =>
+        UpsertEntryAsync(target, snapshot, 0, cancellationToken);
+
+    /// <summary>Entry object metadata: the generation of the snapshot the entry was derived from.</summary>
+    public const string SnapshotGenerationMetadataKey = "ecco-snapshot-generation";
+
+    /// <param name="snapshotGeneration">Generation of <paramref name="snapshot"/>. Known (the write path): the entry
+    /// only moves forward in snapshot generation, which GCS keeps increasing for an object name, so an entry derived
+    /// from a newer snapshot is never replaced by one from an older snapshot, whatever updated_at says (a compensation
+    /// moves updated_at back). 0 = unknown: the updated_at rule below.</param>
     /// <returns>True when the entry object was written.</returns>
-    public async Task<bool> UpsertEntryAsync(EntityTarget target, JsonObject snapshot, CancellationToken cancellationToken = default)
+    public async Task<bool> UpsertEntryAsync(EntityTarget target, JsonObject snapshot, long snapshotGeneration, CancellationToken cancellationToken = default)
     {
         var bucket = context.Bucket(target.Env);
         var name = ObjectPaths.ManifestEntry(target);
@@ -48,13 +59,20 @@ public sealed class ManifestWriter(StorageContext context)
             var existing = await context.Store.GetAsync(bucket, name, null, cancellationToken);
             if (existing is not null)
             {
-                var old = JsonText.ParseObject(existing.Content.Span);
-                if (existing.Content.Span.SequenceEqual(bytes))
+                var stored = SnapshotGenerationOf(existing.Info);
+                if (existing.Content.Span.SequenceEqual(bytes) && stored >= snapshotGeneration)
                 {
                     return false;
                 }
 
-                if (EnvelopeReader.TryGetUpdatedAt(old, out var oldAt))
+                if (snapshotGeneration > 0)
+                {
+                    if (stored > snapshotGeneration)
+                    {
+                        return false;
+                    }
+                }
+                else if (EnvelopeReader.TryGetUpdatedAt(JsonText.ParseObject(existing.Content.Span), out var oldAt))
                 {
                     if (oldAt > updatedAt)
                     {
@@ -72,7 +90,8 @@ public sealed class ManifestWriter(StorageContext context)
 
             try
             {
-                await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation), cancellationToken);
+                await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation) with { Metadata = Tag(snapshotGeneration) },
+                    cancellationToken);
                 return true;
             }
             catch (PreconditionFailedException) when (attempt < 16)
@@ -80,4 +99,15 @@ public sealed class ManifestWriter(StorageContext context)
             }
         }
     }
+
+    /// <summary>The snapshot generation an entry object was derived from (0 when it does not say).</summary>
+    public static long SnapshotGenerationOf(StoredObjectInfo entry) =>
+        entry.Metadata.TryGetValue(SnapshotGenerationMetadataKey, out var text)
+        && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation)
+            ? generation
+            : 0;
+
+    internal static Dictionary<string, string>? Tag(long snapshotGeneration) => snapshotGeneration > 0
+        ? new Dictionary<string, string> { [SnapshotGenerationMetadataKey] = snapshotGeneration.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+        : null;
 }

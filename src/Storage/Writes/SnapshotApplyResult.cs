@@ -8,4 +8,7 @@ public sealed record SnapshotApplyResult(JsonObject? Before, JsonObject After, l
 {
     /// <summary>The <c>ecco-last-applied</c> key of <see cref="Before"/> (what a restore must put back).</summary>
     public HistoryKey? BeforeLastApplied { get; init; }
+
+    /// <summary>The snapshot now in place lists pointers pending removal (<see cref="PendingPointers"/>): the index step must settle them.</summary>
+    public bool PendingPointers { get; init; }
 }

@@ -8,7 +8,8 @@ namespace EccoStudio.Storage.Writes;
 
 /// <summary>
 /// Compensation of the snapshot step: puts back the snapshot a failed write replaced, but only while the snapshot
-/// is still that write's (its <c>ecco-last-applied</c> metadata names the write's history key); the prior
+/// is still that write's (its <c>ecco-last-applied</c> metadata names the write's history key) and the prior state is
+/// what history now folds to (a rebuild elsewhere may have folded older changes in under the same key); the prior
 /// <c>ecco-last-applied</c> key is restored with it. When a later write already moved the snapshot on, the snapshot
 /// is rebuilt from history instead (the compensation record, appended first, makes the fold skip the failed change).
 /// Every write is CAS on the generation read, so a restore never overwrites a concurrent writer. Idempotent.
@@ -41,6 +42,28 @@ public sealed class SnapshotRestorer(StorageContext context, int maxAttempts = 6
                     : new SnapshotRestoreResult(rebuilt.After, rebuilt.Generation, rebuilt.Changed ? SnapshotRestoreAction.Rebuilt : SnapshotRestoreAction.None);
             }
 
+            // Still this write's key, but a rebuild by another writer or reconcile may have folded older changes in
+            // with it: the prior bytes go back only when they are what history (now skipping the failed change) folds to.
+            if (priorLastApplied is not null || prior is null)
+            {
+                var fold = HistoryFold.Fold((await reader.ReadAllHistoryAsync(target, cancellationToken)).Where(r => r.Key != failedChange));
+                var priorIsFold = prior is null
+                    ? fold.Document is null
+                    : fold.Document is not null && fold.LastApplied == priorLastApplied && JsonNode.DeepEquals(fold.Document, prior);
+                if (!priorIsFold && fold.Document is not null)
+                {
+                    var rebuilt = await writer.RebuildAsync(target, cancellationToken);
+                    return rebuilt is null
+                        ? new SnapshotRestoreResult(current.Document, current.Generation, SnapshotRestoreAction.None)
+                        : new SnapshotRestoreResult(rebuilt.After, rebuilt.Generation, rebuilt.Changed ? SnapshotRestoreAction.Rebuilt : SnapshotRestoreAction.None);
+                }
+
+                if (!priorIsFold)
+                {
+                    prior = null;
+                }
+            }
+
             try
             {
                 if (prior is null)
@@ -49,16 +72,9 @@ public sealed class SnapshotRestorer(StorageContext context, int maxAttempts = 6
                     return new SnapshotRestoreResult(null, 0, SnapshotRestoreAction.Deleted);
                 }
 
-                if (priorLastApplied is null)
-                {
-                    // A snapshot without a last-applied key (written outside this model): put the bytes back without one.
-                    var info = await context.Store.PutAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), JsonText.ToBytes(prior),
-                        PutOptions.Replacing(current.Generation), cancellationToken);
-                    return new SnapshotRestoreResult(prior, info.Generation, SnapshotRestoreAction.Restored);
-                }
-
-                var generation = await writer.WriteAsync(target, prior, priorLastApplied.Value, current.Generation, cancellationToken);
-                return new SnapshotRestoreResult(prior, generation, SnapshotRestoreAction.Restored);
+                // Without a prior last-applied key (a snapshot written outside this model) the bytes go back without one.
+                var written = await writer.WriteAsync(target, prior, priorLastApplied, current, cancellationToken);
+                return new SnapshotRestoreResult(prior, written.Generation, SnapshotRestoreAction.Restored);
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {

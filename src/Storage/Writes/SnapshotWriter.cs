@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
@@ -33,19 +34,29 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                 // document that a newer merge patch was already folded onto) is placed in order by a rebuild.
                 if (change.Key == applied)
                 {
-                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
+                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
                 }
 
                 ThrowIfViolated(target, precondition, current);
-
-                var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target, cancellationToken));
+                var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
                 if (fold.Document is null || JsonNode.DeepEquals(fold.Document, current.Document))
                 {
-                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
+                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
                 }
 
-                next = fold.Document;
-                last = fold.LastApplied!.Value;
+                try
+                {
+                    var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current, cancellationToken);
+                    return new SnapshotApplyResult(current.Document, rebuilt.Document, rebuilt.Generation, true, attempt)
+                    {
+                        BeforeLastApplied = current.LastApplied,
+                        PendingPointers = !rebuilt.Pending.IsEmpty,
+                    };
+                }
+                catch (PreconditionFailedException) when (attempt < maxAttempts)
+                {
+                    continue;
+                }
             }
             else
             {
@@ -56,8 +67,12 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             try
             {
-                var written = await WriteAsync(target, next, last, current?.Generation, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, next, written, true, attempt) { BeforeLastApplied = current?.LastApplied };
+                var written = await WriteAsync(target, next, last, current, cancellationToken);
+                return new SnapshotApplyResult(current?.Document, next, written.Generation, true, attempt)
+                {
+                    BeforeLastApplied = current?.LastApplied,
+                    PendingPointers = !written.Pending.IsEmpty,
+                };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -85,7 +100,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         for (var attempt = 1; ; attempt++)
         {
             var current = await reader.GetSnapshotAsync(target, cancellationToken);
-            var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target, cancellationToken));
+            var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
             if (fold.Document is null)
             {
                 if (current is null)
@@ -106,13 +121,17 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             if (current is not null && current.LastApplied == fold.LastApplied && JsonNode.DeepEquals(current.Document, fold.Document))
             {
-                return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt);
+                return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
             }
 
             try
             {
-                var written = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, current?.Generation, cancellationToken);
-                return new SnapshotApplyResult(current?.Document, fold.Document, written, true, attempt) { BeforeLastApplied = current?.LastApplied };
+                var rebuilt = await WriteFromHistoryAsync(reader, target, fold, names, current, cancellationToken);
+                return new SnapshotApplyResult(current?.Document, rebuilt.Document, rebuilt.Generation, true, attempt)
+                {
+                    BeforeLastApplied = current?.LastApplied,
+                    PendingPointers = !rebuilt.Pending.IsEmpty,
+                };
             }
             catch (PreconditionFailedException) when (attempt < maxAttempts)
             {
@@ -120,13 +139,63 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         }
     }
 
-    internal async Task<long> WriteAsync(EntityTarget target, JsonObject document, HistoryKey last, long? expectedGeneration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a fold of history (CAS on <paramref name="expectedGeneration"/>), then lists history again: a record
+    /// appended after the listing the fold came from may belong to a writer that already judged the OLD snapshot
+    /// current and finished, so nobody else would fold it in. Such records make it fold and write again (CAS on the
+    /// generation it just wrote). This is what makes a rebuild safe next to concurrent appends.
+    /// </summary>
+    private async Task<SnapshotState> WriteFromHistoryAsync(EntityReader reader, EntityTarget target, FoldResult fold,
+        IReadOnlyList<string> names, SnapshotState? current, CancellationToken cancellationToken)
     {
-        var options = PutOptions.Expecting(expectedGeneration) with
+        var written = await WriteAsync(target, fold.Document!, fold.LastApplied!.Value, current, cancellationToken);
+        for (var round = 0; round < maxAttempts; round++)
         {
-            Metadata = new Dictionary<string, string> { [StorageContext.LastAppliedMetadataKey] = last.ToString() },
-        };
+            var now = await reader.ListHistoryNamesAsync(target, cancellationToken);
+            if (now.SequenceEqual(names, StringComparer.Ordinal))
+            {
+                break;
+            }
+
+            (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
+            if (fold.Document is null || (fold.LastApplied == written.LastApplied && JsonNode.DeepEquals(fold.Document, written.Document)))
+            {
+                continue;
+            }
+
+            written = await WriteAsync(target, fold.Document, fold.LastApplied!.Value, written, cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static async Task<(FoldResult Fold, IReadOnlyList<string> Names)> FoldHistoryAsync(EntityReader reader, EntityTarget target, CancellationToken cancellationToken)
+    {
+        var names = await reader.ListHistoryNamesAsync(target, cancellationToken);
+        return (HistoryFold.Fold(await reader.ReadRecordsAsync(target.Env, names, cancellationToken)), names);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="document"/> over <paramref name="current"/> (create-only when null), CAS on its
+    /// generation, with the last-applied key and the pointers still pending removal (<see cref="PendingPointers"/>) in
+    /// its metadata. Every snapshot write goes through here, so no move of the snapshot can lose the pending list.
+    /// </summary>
+    internal async Task<SnapshotState> WriteAsync(EntityTarget target, JsonObject document, HistoryKey? last, SnapshotState? current, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>();
+        if (last is not null)
+        {
+            metadata[StorageContext.LastAppliedMetadataKey] = last.Value.ToString();
+        }
+
+        var pending = PendingPointers.Next(new IndexPlanner(context.Indices), target, current, document).Format();
+        if (pending.Length > 0)
+        {
+            metadata[PendingPointers.MetadataKey] = pending;
+        }
+
+        var options = PutOptions.Expecting(current?.Generation) with { Metadata = metadata };
         var info = await context.Store.PutAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), JsonText.ToBytes(document), options, cancellationToken);
-        return info.Generation;
+        return new SnapshotState(document, info.Generation, last) { Metageneration = info.Metageneration, Pending = PendingPointers.Parse(metadata) };
     }
 }

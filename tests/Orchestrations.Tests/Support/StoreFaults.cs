@@ -55,10 +55,10 @@ public sealed class StoreFaults
         }
 
         public Task<StoredObjectInfo> SetMetadataAsync(string bucket, string name, IReadOnlyDictionary<string, string> metadata, long ifMetagenerationMatch,
-            CancellationToken cancellationToken = default)
+            long? ifGenerationMatch = null, CancellationToken cancellationToken = default)
         {
             faults.Check(name, StorageOperationKind.Put);
-            return inner.SetMetadataAsync(bucket, name, metadata, ifMetagenerationMatch, cancellationToken);
+            return inner.SetMetadataAsync(bucket, name, metadata, ifMetagenerationMatch, ifGenerationMatch, cancellationToken);
         }
 
         public Task<bool> DeleteAsync(string bucket, string name, long? ifGenerationMatch, CancellationToken cancellationToken = default)

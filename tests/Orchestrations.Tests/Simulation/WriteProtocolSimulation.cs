@@ -1,0 +1,368 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using EccoStudio.Activities.Common;
+using EccoStudio.Activities.History;
+using EccoStudio.Activities.Indices;
+using EccoStudio.Activities.Manifests;
+using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Steps;
+using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Consistency;
+using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Writes;
+using EccoStudio.Testing.Simulation;
+using Microsoft.DurableTask;
+
+namespace EccoStudio.Orchestrations.Tests.Simulation;
+
+/// <summary>How a simulated run is shaped (everything else comes from the seed).</summary>
+public sealed record SimulationOptions
+{
+    public SimFaults Faults { get; init; } = new();
+
+    /// <summary>Attempts per step before it fails for good (the write path's default retry policy).</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Deliberately broken protocol variant: the write's index step applies its own plan (before → after) and stops,
+    /// never looking at the stored snapshot again (no re-check, no pending list). The simulation must catch it.
+    /// </summary>
+    public bool BrokenIndexStepTrustsItsPlan { get; init; }
+}
+
+/// <summary>What one seed did and found.</summary>
+public sealed record SimulationOutcome(int Seed, int Calls, int Writes, int Reconciles, int FailedWrites, ConsistencyReport Report, IReadOnlyList<string> Trace)
+{
+    public bool Converged => Report.IsConsistent;
+
+    /// <summary>Seed, drift and the full call trace: enough to understand the counterexample, and to replay it from the seed.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"seed {Seed}: {Writes} writes ({FailedWrites} failed for good), {Reconciles} reconciles, {Calls} storage calls\n");
+        text.Append(Report.Summary()).Append('\n');
+        text.Append(CultureInfo.InvariantCulture, $"replay: ECCO_SIM_SEED={Seed} dotnet test tests/Orchestrations.Tests -c Release --filter FullyQualifiedName~WriteProtocolSimulationTests\n");
+        text.Append("trace:\n");
+        foreach (var line in Trace)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Deterministic simulation of the write protocol: simulated writers and reconcilers run the REAL activities (and so
+/// the real Storage write and repair code) against a <see cref="SimObjectStore"/> whose every call is scheduled by a
+/// seeded <see cref="SimScheduler"/> (interleaved, failed before the effect, answers lost after it, workers crashed).
+/// Writers follow <see cref="Writes.WriteEntityOrchestrator"/>'s saga: validate → history → snapshot → manifest →
+/// indices, each step retried like <see cref="StepTracker"/> (transient failures only, bounded; a crash re-runs the
+/// attempt), compensation when a derived step fails for good. A created history object may trigger a reconcile
+/// (<see cref="Reconcile.ReconcileEntityOrchestrator"/>'s steps), as a Pub/Sub notification does. After quiescence
+/// <see cref="ConsistencyChecker"/> (what <c>verify</c> runs) must find no drift.
+/// </summary>
+public sealed class WriteProtocolSimulation
+{
+    private static readonly string[] Leads = ["Alice", "Bob", "Chen"];
+    private static readonly string[] Statuses = ["Pilot", "Build", "Scale"];
+    private static readonly DateTimeOffset Base = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Lazy<(EntitySchemaRegistry Schemas, IndexCatalog Indices)> Catalogs = new(LoadCatalogs);
+
+    private readonly SimScheduler _scheduler;
+    private readonly SimulationOptions _options;
+    private readonly StorageContext _storage;
+    private readonly StorageContext _direct;
+    private readonly TaskActivityContext _activity = new SimActivityContext();
+    private int _writes;
+    private int _reconciles;
+    private int _failedWrites;
+    private int _clock;
+
+    private WriteProtocolSimulation(int seed, SimulationOptions options)
+    {
+        _options = options;
+        _scheduler = new SimScheduler(seed, options.Faults);
+        var store = new SimObjectStore(_scheduler);
+        var paths = new ObjectPaths(new StorageLayoutOptions { BucketName = "sim" });
+        var (schemas, indices) = Catalogs.Value;
+        _storage = new StorageContext(store, paths, schemas, indices);
+        _direct = _storage with { Store = store.Direct };
+    }
+
+    /// <summary>Runs one seed to quiescence and checks it. Call where there is no synchronization context.</summary>
+    public static SimulationOutcome Run(int seed, SimulationOptions? options = null)
+    {
+        var sim = new WriteProtocolSimulation(seed, options ?? new SimulationOptions());
+        return sim.Execute();
+    }
+
+    private SimulationOutcome Execute()
+    {
+        var random = _scheduler.Random;
+        var ids = Enumerable.Range(1, 1 + random.Next(2)).Select(i => "V" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+
+        // Phase 1: every entity gets a first full document (under faults too), so later merge patches have a base.
+        foreach (var id in ids)
+        {
+            Spawn(id, Full(id, random, -3600));
+        }
+
+        _scheduler.Run();
+
+        // Phase 2: concurrent full documents and merge patches, out of order (updated_at drawn from a small window).
+        var writers = 3 + random.Next(5);
+        for (var w = 0; w < writers; w++)
+        {
+            var id = ids[random.Next(ids.Count)];
+            var offset = random.Next(12);
+            Spawn(id, random.Next(3) == 0 ? Full(id, random, offset) : Patch(random, offset));
+        }
+
+        _scheduler.Run();
+
+        var report = new ConsistencyChecker(_direct).CheckAsync("dev", [EntityCatalog.Venture]).GetAwaiter().GetResult();
+        return new SimulationOutcome(_scheduler.Seed, _scheduler.Trace.Count, _writes, _reconciles, _failedWrites, report, _scheduler.Trace);
+    }
+
+    private void Spawn(string id, (string Document, ChangeKind Change, int Offset) write)
+    {
+        var n = ++_writes;
+        var bytes = new byte[16];
+        _scheduler.Random.NextBytes(bytes);
+        var ulid = DeterministicUlid.Create(Base.AddSeconds(write.Offset).UtcDateTime, new Guid(bytes));
+        var entity = new EntityRef("dev", "venture", id);
+        _scheduler.Spawn($"w{n}({id})", () => WriteAsync(entity, write.Document, write.Change, ulid));
+    }
+
+    /// <summary>The write saga, step for step as <see cref="Writes.WriteEntityOrchestrator"/> runs it.</summary>
+    private async Task WriteAsync(EntityRef entity, string document, ChangeKind change, Ulid ulid)
+    {
+        var (valid, prepared) = await StepAsync(() => new ValidateChangeActivity(_storage).RunAsync(_activity, new ValidateChangeInput(entity, document, change, ulid.ToString())));
+        if (!valid)
+        {
+            return;
+        }
+
+        var (appended, history) = await StepAsync(() => new AppendHistoryActivity(_storage).RunAsync(_activity, new AppendHistoryInput(entity, prepared)));
+        if (!appended)
+        {
+            // Failed for good at history: whether the object landed is unknown. Its notification (if it did) reconciles.
+            _failedWrites++;
+            SpawnReconcile(entity, "history-unknown");
+            return;
+        }
+
+        if (history.Created && _scheduler.Random.Next(3) == 0)
+        {
+            SpawnReconcile(entity, "notification");
+        }
+
+        SnapshotStepOutput? snapshot = null;
+        string failedStep;
+        var (ok, applied) = await StepAsync(() => new ApplySnapshotActivity(_storage).RunAsync(_activity, new ApplySnapshotInput(entity, prepared)));
+        if (ok)
+        {
+            snapshot = applied;
+            (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, applied.After, SnapshotGeneration: applied.Generation)));
+            if (ok)
+            {
+                (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, applied.Before, applied.After, applied.Generation,
+                    RepairAfter: applied.BeforeRecomputed || applied.PendingPointers)));
+                if (ok)
+                {
+                    return;
+                }
+
+                failedStep = "indices";
+            }
+            else
+            {
+                failedStep = "manifest";
+            }
+        }
+        else
+        {
+            failedStep = "snapshot";
+        }
+
+        _failedWrites++;
+        if (!await CompensateAsync(entity, prepared, snapshot, failedStep))
+        {
+            // The orchestrator records compensation-failed for ops ("reconcile the entity").
+            SpawnReconcile(entity, "compensation-failed");
+        }
+    }
+
+    private async Task<bool> CompensateAsync(EntityRef entity, PreparedChangeOutput prepared, SnapshotStepOutput? snapshot, string failedStep)
+    {
+        var at = Base.AddDays(1).AddSeconds(++_clock);
+        var bytes = new byte[16];
+        _scheduler.Random.NextBytes(bytes);
+        var ulid = DeterministicUlid.Create(at.UtcDateTime, new Guid(bytes));
+        var (ok, _) = await StepAsync(() => new AppendCompensationActivity(_storage).RunAsync(_activity,
+            new AppendCompensationInput(entity, prepared.Key, ulid.ToString(), at, failedStep + " failed",
+                snapshot?.After ?? (prepared.Change == ChangeKind.Full ? prepared.Body : null))));
+        if (!ok)
+        {
+            return false;
+        }
+
+        var (restoredOk, restored) = await StepAsync(() => new RestoreSnapshotActivity(_storage).RunAsync(_activity,
+            new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, snapshot?.Before, snapshot?.BeforeKey)));
+        if (!restoredOk)
+        {
+            return false;
+        }
+
+        if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
+        {
+            (ok, _) = await StepAsync(() => new RestoreManifestEntryActivity(_storage).RunAsync(_activity,
+                new RestoreManifestEntryInput(entity, snapshot?.After ?? prepared.Body, restored.Snapshot)));
+            if (!ok)
+            {
+                return false;
+            }
+
+            (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation,
+                RepairAfter: true)));
+        }
+
+        return ok;
+    }
+
+    private Task<int> SyncIndicesAsync(SyncIndicesInput input)
+    {
+        if (!_options.BrokenIndexStepTrustsItsPlan)
+        {
+            return new SyncIndicesActivity(_storage).RunAsync(_activity, input);
+        }
+
+        var target = input.Entity.ToTarget();
+        var plan = new IndexPlanner(_storage.Indices).Plan(target, Parse(input.Before), Parse(input.After));
+        return new IndexWriter(_storage).ApplyPlanAsync(target, plan);
+    }
+
+    private static JsonObject? Parse(string? json) => json is null ? null : JsonText.ParseObject(json);
+
+    private void SpawnReconcile(EntityRef entity, string trigger)
+    {
+        var n = ++_reconciles;
+        _scheduler.Spawn($"r{n}({entity.Id},{trigger})", () => ReconcileAsync(entity));
+    }
+
+    /// <summary>The reconcile, step for step as <see cref="Reconcile.ReconcileEntityOrchestrator"/> runs it.</summary>
+    private async Task ReconcileAsync(EntityRef entity)
+    {
+        var (ok, rebuilt) = await StepAsync(() => new RebuildSnapshotActivity(_storage).RunAsync(_activity, new RebuildSnapshotInput(entity)));
+        if (!ok || rebuilt.After is null)
+        {
+            return;
+        }
+
+        (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, rebuilt.After, MatchCurrentSnapshot: true)));
+        if (ok)
+        {
+            await StepAsync(() => new RepairIndicesActivity(_storage).RunAsync(_activity, new RepairIndicesInput(entity)));
+        }
+    }
+
+    /// <summary>One step under the write path's retry policy: transient failures retried up to the attempt limit, a crashed worker re-runs the attempt.</summary>
+    private async Task<(bool Ok, T Value)> StepAsync<T>(Func<Task<T>> run)
+    {
+        var failures = 0;
+        for (var crashes = 0; crashes < 100;)
+        {
+            try
+            {
+                return (true, await run());
+            }
+            catch (SimCrashException)
+            {
+                crashes++;
+            }
+            catch (Exception e) when (e is not SimulationException)
+            {
+                if (!StepFailures.IsTransient(e) || ++failures >= _options.MaxAttempts)
+                {
+                    return (false, default!);
+                }
+            }
+        }
+
+        return (false, default!);
+    }
+
+    private static (string, ChangeKind, int) Full(string id, Random random, int offset)
+    {
+        var document = new JsonObject
+        {
+            ["id"] = id,
+            ["entity"] = "venture",
+            ["env"] = "dev",
+            ["schema_version"] = "1.0.0",
+            ["created_at"] = Stamp(-7200),
+            ["updated_at"] = Stamp(offset),
+            ["name"] = "Venture " + id,
+            ["lead"] = Leads[random.Next(Leads.Length)],
+            ["status"] = Statuses[random.Next(Statuses.Length)],
+            ["milestones"] = Milestones(random),
+        };
+        return (document.ToJsonString(), ChangeKind.Full, offset);
+    }
+
+    private static (string, ChangeKind, int) Patch(Random random, int offset)
+    {
+        var patch = new JsonObject { ["updated_at"] = Stamp(offset) };
+        switch (random.Next(3))
+        {
+            case 0:
+                patch["lead"] = Leads[random.Next(Leads.Length)];
+                break;
+            case 1:
+                patch["status"] = Statuses[random.Next(Statuses.Length)];
+                break;
+            default:
+                patch["milestones"] = Milestones(random);
+                break;
+        }
+
+        return (patch.ToJsonString(), ChangeKind.MergePatch, offset);
+    }
+
+    private static JsonArray Milestones(Random random) =>
+    [
+        new JsonObject
+        {
+            ["milestoneId"] = "M1",
+            ["title"] = "MVP",
+            ["dueDate"] = $"2026-0{1 + random.Next(3)}-15",
+            ["status"] = random.Next(4) == 0 ? "Done" : "InProgress",
+        },
+    ];
+
+    private static string Stamp(int offsetSeconds) => Rfc3339(Base.AddSeconds(offsetSeconds));
+
+    private static string Rfc3339(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static (EntitySchemaRegistry, IndexCatalog) LoadCatalogs()
+    {
+        var folder = FolderSchemaSource.FindRepoSchemas();
+        var schemas = EntitySchemaRegistry.FromFolder(folder);
+        // Loaded once here, outside any simulation: a schema read inside an actor would be real I/O, not a scheduled call.
+        _ = schemas.GetAsync("dev", EntityCatalog.Venture, Storage.Envelope.SchemaVersion.V1).GetAwaiter().GetResult();
+        return (schemas, IndexCatalog.Load(Path.Combine(folder, "indices.json")));
+    }
+
+    private sealed class SimActivityContext : TaskActivityContext
+    {
+        public override TaskName Name { get; } = new("simulated");
+
+        public override string InstanceId { get; } = "simulation";
+    }
+}

@@ -1,0 +1,52 @@
+-- benchmark: schema versions 1.0.0
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_benchmark_snapshots` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `metric` STRING,
+  `segment` STRING,
+  `source` STRING,
+  `asOf` DATE,
+  `values` STRUCT<`p25` FLOAT64, `p50` FLOAT64, `p75` FLOAT64>
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/snapshots/benchmarks/*.json'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_benchmark_history` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `metric` STRING,
+  `segment` STRING,
+  `source` STRING,
+  `asOf` DATE,
+  `values` STRUCT<`p25` FLOAT64, `p50` FLOAT64, `p75` FLOAT64>,
+  `_change` STRING,
+  `_compensates` STRING
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/benchmarks/*'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_benchmark` AS
+SELECT `id`, `entity`, `env`, `schema_version`, `created_at`, `updated_at`, `metric`, `segment`, `source`, `asOf`, `values`
+FROM `ecco-analytics.studio.dev_benchmark_snapshots` WHERE `schema_version` = '1.0.0'
+;
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_benchmark_history_latest` AS
+SELECT * EXCEPT (_rank) FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `id` ORDER BY `updated_at` DESC, _FILE_NAME DESC) AS _rank
+  FROM `ecco-analytics.studio.dev_benchmark_history`
+  WHERE `_change` IS NULL OR `_change` = 'full'
+) WHERE _rank = 1;

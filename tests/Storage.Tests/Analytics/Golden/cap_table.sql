@@ -1,0 +1,48 @@
+-- cap_table: schema versions 1.0.0
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_cap_table_snapshots` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `ventureId` STRING,
+  `asOf` DATE,
+  `holders` ARRAY<STRUCT<`holderId` STRING, `name` STRING, `security` STRING, `quantity` FLOAT64, `pctFullyDiluted` FLOAT64>>
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/snapshots/cap_tables/*.json'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_cap_table_history` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `ventureId` STRING,
+  `asOf` DATE,
+  `holders` ARRAY<STRUCT<`holderId` STRING, `name` STRING, `security` STRING, `quantity` FLOAT64, `pctFullyDiluted` FLOAT64>>,
+  `_change` STRING,
+  `_compensates` STRING
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/cap_tables/*'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_cap_table` AS
+SELECT `id`, `entity`, `env`, `schema_version`, `created_at`, `updated_at`, `ventureId`, `asOf`, `holders`
+FROM `ecco-analytics.studio.dev_cap_table_snapshots` WHERE `schema_version` = '1.0.0'
+;
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_cap_table_history_latest` AS
+SELECT * EXCEPT (_rank) FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `id` ORDER BY `updated_at` DESC, _FILE_NAME DESC) AS _rank
+  FROM `ecco-analytics.studio.dev_cap_table_history`
+  WHERE `_change` IS NULL OR `_change` = 'full'
+) WHERE _rank = 1;

@@ -1,0 +1,58 @@
+-- experiment: schema versions 1.0.0
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_experiment_snapshots` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `ideaId` STRING,
+  `ventureId` STRING,
+  `hypothesis` STRING,
+  `method` STRING,
+  `status` STRING,
+  `startDate` DATE,
+  `endDate` DATE,
+  `result` STRUCT<`outcome` STRING, `metrics` JSON, `notes` STRING>
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/snapshots/experiments/*.json'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_experiment_history` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `ideaId` STRING,
+  `ventureId` STRING,
+  `hypothesis` STRING,
+  `method` STRING,
+  `status` STRING,
+  `startDate` DATE,
+  `endDate` DATE,
+  `result` STRUCT<`outcome` STRING, `metrics` JSON, `notes` STRING>,
+  `_change` STRING,
+  `_compensates` STRING
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/experiments/*'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_experiment` AS
+SELECT `id`, `entity`, `env`, `schema_version`, `created_at`, `updated_at`, `ideaId`, `ventureId`, `hypothesis`, `method`, `status`, `startDate`, `endDate`, `result`
+FROM `ecco-analytics.studio.dev_experiment_snapshots` WHERE `schema_version` = '1.0.0'
+;
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_experiment_history_latest` AS
+SELECT * EXCEPT (_rank) FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `id` ORDER BY `updated_at` DESC, _FILE_NAME DESC) AS _rank
+  FROM `ecco-analytics.studio.dev_experiment_history`
+  WHERE `_change` IS NULL OR `_change` = 'full'
+) WHERE _rank = 1;

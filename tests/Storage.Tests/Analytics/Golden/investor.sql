@@ -1,0 +1,56 @@
+-- investor: schema versions 1.0.0
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_investor_snapshots` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `name` STRING,
+  `kind` STRING,
+  `stage` STRING,
+  `owner` STRING,
+  `interests` ARRAY<STRING>,
+  `checkSizeUSD` STRUCT<`min` FLOAT64, `max` FLOAT64>,
+  `contacts` ARRAY<STRUCT<`name` STRING, `email` STRING, `role` STRING>>
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/snapshots/investors/*.json'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_investor_history` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `name` STRING,
+  `kind` STRING,
+  `stage` STRING,
+  `owner` STRING,
+  `interests` ARRAY<STRING>,
+  `checkSizeUSD` STRUCT<`min` FLOAT64, `max` FLOAT64>,
+  `contacts` ARRAY<STRUCT<`name` STRING, `email` STRING, `role` STRING>>,
+  `_change` STRING,
+  `_compensates` STRING
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/investors/*'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_investor` AS
+SELECT `id`, `entity`, `env`, `schema_version`, `created_at`, `updated_at`, `name`, `kind`, `stage`, `owner`, `interests`, `checkSizeUSD`, `contacts`
+FROM `ecco-analytics.studio.dev_investor_snapshots` WHERE `schema_version` = '1.0.0'
+;
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_investor_history_latest` AS
+SELECT * EXCEPT (_rank) FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `id` ORDER BY `updated_at` DESC, _FILE_NAME DESC) AS _rank
+  FROM `ecco-analytics.studio.dev_investor_history`
+  WHERE `_change` IS NULL OR `_change` = 'full'
+) WHERE _rank = 1;

@@ -1,0 +1,52 @@
+-- resource: schema versions 1.0.0
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_resource_snapshots` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `name` STRING,
+  `kind` STRING,
+  `skills` ARRAY<STRING>,
+  `capacityHoursPerWeek` FLOAT64,
+  `allocations` ARRAY<STRUCT<`ventureId` STRING, `hoursPerWeek` FLOAT64>>
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/snapshots/resources/*.json'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_resource_history` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `name` STRING,
+  `kind` STRING,
+  `skills` ARRAY<STRING>,
+  `capacityHoursPerWeek` FLOAT64,
+  `allocations` ARRAY<STRUCT<`ventureId` STRING, `hoursPerWeek` FLOAT64>>,
+  `_change` STRING,
+  `_compensates` STRING
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/resources/*'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_resource` AS
+SELECT `id`, `entity`, `env`, `schema_version`, `created_at`, `updated_at`, `name`, `kind`, `skills`, `capacityHoursPerWeek`, `allocations`
+FROM `ecco-analytics.studio.dev_resource_snapshots` WHERE `schema_version` = '1.0.0'
+;
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_resource_history_latest` AS
+SELECT * EXCEPT (_rank) FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `id` ORDER BY `updated_at` DESC, _FILE_NAME DESC) AS _rank
+  FROM `ecco-analytics.studio.dev_resource_history`
+  WHERE `_change` IS NULL OR `_change` = 'full'
+) WHERE _rank = 1;

@@ -1,0 +1,52 @@
+-- rule: schema versions 1.0.0
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_rule_snapshots` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `name` STRING,
+  `target_entity` STRING,
+  `enabled` BOOL,
+  `condition` JSON,
+  `action` STRUCT<`type` STRING, `webhook` STRING, `template` STRING, `to` ARRAY<STRING>, `subject` STRING>
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/snapshots/rules/*.json'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE EXTERNAL TABLE `ecco-analytics.studio.dev_rule_history` (
+  `id` STRING,
+  `entity` STRING,
+  `env` STRING,
+  `schema_version` STRING,
+  `created_at` TIMESTAMP,
+  `updated_at` TIMESTAMP,
+  `name` STRING,
+  `target_entity` STRING,
+  `enabled` BOOL,
+  `condition` JSON,
+  `action` STRUCT<`type` STRING, `webhook` STRING, `template` STRING, `to` ARRAY<STRING>, `subject` STRING>,
+  `_change` STRING,
+  `_compensates` STRING
+)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  uris = ['gs://ecco-studio-platform-data/env/dev/rules/*'],
+  ignore_unknown_values = true
+);
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_rule` AS
+SELECT `id`, `entity`, `env`, `schema_version`, `created_at`, `updated_at`, `name`, `target_entity`, `enabled`, `condition`, `action`
+FROM `ecco-analytics.studio.dev_rule_snapshots` WHERE `schema_version` = '1.0.0'
+;
+
+CREATE OR REPLACE VIEW `ecco-analytics.studio.dev_rule_history_latest` AS
+SELECT * EXCEPT (_rank) FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `id` ORDER BY `updated_at` DESC, _FILE_NAME DESC) AS _rank
+  FROM `ecco-analytics.studio.dev_rule_history`
+  WHERE `_change` IS NULL OR `_change` = 'full'
+) WHERE _rank = 1;

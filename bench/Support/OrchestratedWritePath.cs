@@ -1,8 +1,8 @@
-using EccoStudio.Activities;
 using EccoStudio.Engine;
-using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Store;
 using Google.Cloud.Storage.V1;
@@ -35,12 +35,7 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
     public static async Task<OrchestratedWritePath> StartAsync(StorageClient client, string bucket, DurableEngineOptions? engine = null, ActivityDecorator? decorate = null)
     {
         var counter = new StorageOperationCounter();
-        var options = new WritePathOptions
-        {
-            Layout = new() { BucketName = bucket },
-            SchemasFolder = DirectStorage.SchemasFolder,
-            IndicesFile = Path.Combine(DirectStorage.SchemasFolder, "indices.json"),
-        };
+        var options = new WritePathOptions();
         var started = await DurableEngine.StartAsync(
             engine ?? new DurableEngineOptions { Backend = EngineBackend.InMemory },
             registry => WritePathTasks.Register(registry, options, decorate),
@@ -48,6 +43,7 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
             {
                 services.AddSingleton(client);
                 services.AddSingleton<IStorageOperationCounter>(counter);
+                services.AddEccoStorage(o => DirectStorage.Configure(o, bucket));
                 services.AddEccoWritePath(options);
             });
         return new OrchestratedWritePath(started, counter);

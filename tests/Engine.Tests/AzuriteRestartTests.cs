@@ -1,4 +1,4 @@
-using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Engine.Tests.Support;
 using EccoStudio.Engine.Tests.Tasks;
 using Microsoft.DurableTask.Client;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Engine.Tests.Support;
 using EccoStudio.Engine.Tests.Tasks;
 using Microsoft.DurableTask.Client;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using EccoStudio.Engine;
-using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.EngineKillHost;
 
 // Usage: EccoStudio.EngineKillHost <connection-string> <task-hub> <worker-id> <count> <steps> <step-ms> <accepted-file>

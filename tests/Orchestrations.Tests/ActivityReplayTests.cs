@@ -10,6 +10,7 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using Microsoft.DurableTask.Client;
 using EccoStudio.Testing;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Tests;
 
@@ -54,8 +55,8 @@ public sealed class ActivityReplayTests(GcsEmulatorFixture emulator) : IClassFix
         await using var crashHook = new WebhookReceiver();
         var ledger = new CrashLedger();
 
-        await using (var reference = await WritePathHarness.StartAsync(emulator, configure: Rules.Hook(referenceHook.Url)))
-        await using (var crashing = await WritePathHarness.StartAsync(emulator, ledger.Decorator, Rules.Hook(crashHook.Url)))
+        await using (var reference = await WritePathHarness.StartAsync(emulator, webhooks: Rules.Hook(referenceHook.Url)))
+        await using (var crashing = await WritePathHarness.StartAsync(emulator, ledger.Decorator, webhooks: Rules.Hook(crashHook.Url)))
         {
             await RunScenarioAsync(reference);
             await RunScenarioAsync(crashing);
@@ -141,7 +142,7 @@ public sealed class MaintenanceReplayTests(GcsEmulatorFixture emulator) : IClass
             System.Text.Encoding.UTF8.GetBytes(late), Storage.Store.PutOptions.CreateOnly);
 
         var reconcile = await harness.WaitAsync(await harness.StartAsync(nameof(Reconcile.ReconcileEntityOrchestrator),
-            new Reconcile.ReconcileEntityInput("dev", "venture", "V-M00", "late"), Reconcile.ReconcileEntityOrchestrator.InstanceIdFor("dev", "venture", "V-M00", "late")));
+            new Reconcile.ReconcileEntityInput("dev", "venture", "V-M00", "late"), InstanceIds.Reconcile("dev", "venture", "V-M00", "late")));
         Assert.True(reconcile.RuntimeStatus == OrchestrationRuntimeStatus.Completed, reconcile.FailureDetails?.ErrorMessage);
         Assert.Contains("\"status\":\"Build\"", await harness.ReadTextAsync("env/dev/snapshots/ventures/V-M00.json"), StringComparison.Ordinal);
         Assert.Contains("\"status\":\"Build\"", await harness.ReadTextAsync("env/dev/manifests/ventures/entries/V-M00.json"), StringComparison.Ordinal);

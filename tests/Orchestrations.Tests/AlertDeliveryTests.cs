@@ -22,7 +22,7 @@ public sealed class AlertDeliveryTests(GcsEmulatorFixture emulator) : IClassFixt
     {
         await using var webhook = new WebhookReceiver();
         var ledger = new CrashLedger(name => name == nameof(DeliverAlertActivity));
-        await using var harness = await WritePathHarness.StartAsync(emulator, ledger.Decorator, Rules.Hook(webhook.Url));
+        await using var harness = await WritePathHarness.StartAsync(emulator, ledger.Decorator, webhooks: Rules.Hook(webhook.Url));
         await WriteOkAsync(harness, "rule", "RULE-PILOT", Rules.PilotAlert("RULE-PILOT"));
 
         var result = await WriteOkAsync(harness, "venture", "V-AL", Docs.Venture("V-AL", "2025-11-06T10:00:00Z"));
@@ -48,7 +48,7 @@ public sealed class AlertDeliveryTests(GcsEmulatorFixture emulator) : IClassFixt
     {
         await using var webhook = new WebhookReceiver();
         webhook.AnswerNext(503);
-        await using var harness = await WritePathHarness.StartAsync(emulator, configure: Rules.Hook(webhook.Url));
+        await using var harness = await WritePathHarness.StartAsync(emulator, webhooks: Rules.Hook(webhook.Url));
         await WriteOkAsync(harness, "rule", "RULE-PILOT", Rules.PilotAlert("RULE-PILOT"));
 
         var result = await WriteOkAsync(harness, "venture", "V-AL2", Docs.Venture("V-AL2", "2025-11-06T10:00:00Z"));
@@ -64,7 +64,7 @@ public sealed class AlertDeliveryTests(GcsEmulatorFixture emulator) : IClassFixt
     public async Task Write_WebhookUnreachable_WriteCompletesAndFailureIsRecordedForOps()
     {
         var deadUrl = $"http://127.0.0.1:{WebhookReceiver.FreePort()}/hook";
-        await using var harness = await WritePathHarness.StartAsync(emulator, configure: Rules.Hook(deadUrl, o => o.Retry.MaxAttempts = 2));
+        await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 2, webhooks: Rules.Hook(deadUrl));
         await WriteOkAsync(harness, "rule", "RULE-DEAD", Rules.PilotAlert("RULE-DEAD"));
 
         var result = await WriteOkAsync(harness, "venture", "V-AL3", Docs.Venture("V-AL3", "2025-11-06T10:00:00Z"));

@@ -1,6 +1,6 @@
-using EccoStudio.Activities;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Steps;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
@@ -13,12 +13,11 @@ public sealed class CompositionTests
     [Fact]
     public void AddEccoWritePath_ResolvesEveryActivityAndOrchestratorClass()
     {
-        var schemas = FolderSchemaSource.FindRepoSchemas();
-        var services = new ServiceCollection().AddLogging().AddEccoWritePath(o =>
+        var services = new ServiceCollection().AddLogging().AddEccoStorage(o =>
         {
-            o.EmulatorEndpoint = new Uri("http://127.0.0.1:1/");
-            o.SchemasFolder = schemas;
-        });
+            o.EmulatorHost = "http://127.0.0.1:1/";
+            o.SchemaSource = EccoStorageOptions.FolderSchemaSourceName;
+        }).AddEccoWritePath();
         using var provider = services.BuildServiceProvider();
 
         Assert.NotNull(provider.GetRequiredService<StorageContext>());

@@ -11,6 +11,7 @@ using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Tests;
 
@@ -90,7 +91,7 @@ public sealed class ConvergenceTests(GcsEmulatorFixture emulator) : IClassFixtur
         foreach (var trigger in new[] { "a", "b", "c" })
         {
             ids.Add(await outOfOrder.StartAsync(nameof(ReconcileEntityOrchestrator), new ReconcileEntityInput("dev", "venture", "V-REC", trigger),
-                ReconcileEntityOrchestrator.InstanceIdFor("dev", "venture", "V-REC", trigger)));
+                InstanceIds.Reconcile("dev", "venture", "V-REC", trigger)));
         }
 
         foreach (var id in ids)
@@ -122,7 +123,7 @@ public sealed class ConvergenceTests(GcsEmulatorFixture emulator) : IClassFixtur
         // Already current: a reconcile writes nothing.
         var generations = (await inOrder.Store.ListAllAsync(inOrder.Bucket, "env/dev/")).ToDictionary(o => o.Name, o => o.Generation);
         var again = await inOrder.WaitAsync(await inOrder.StartAsync(nameof(ReconcileEntityOrchestrator), new ReconcileEntityInput("dev", "venture", "V-REC"),
-            ReconcileEntityOrchestrator.InstanceIdFor("dev", "venture", "V-REC", null)));
+            InstanceIds.Reconcile("dev", "venture", "V-REC", null)));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, again.RuntimeStatus);
         var noop = again.ReadOutputAs<ReconcileEntityResult>()!;
         Assert.Equal((true, false, false, 0, 0), (noop.HasHistory, noop.SnapshotChanged, noop.ManifestWritten, noop.IndexWrites, noop.Alerts.Count));
@@ -151,7 +152,7 @@ public sealed class ReconcileRepairTests(GcsEmulatorFixture emulator) : IClassFi
             Ulid.NewUlid(), ObjectNameParser.Parse(secondObject).HistoryUlid!.Value, "ops: wrong status");
         await new HistoryWriter(harness.Storage).AppendAsync(compensation);
         var done = await harness.WaitAsync(await harness.StartAsync(nameof(ReconcileEntityOrchestrator), new ReconcileEntityInput("dev", "venture", "V-OPS", "ops"),
-            ReconcileEntityOrchestrator.InstanceIdFor("dev", "venture", "V-OPS", "ops")));
+            InstanceIds.Reconcile("dev", "venture", "V-OPS", "ops")));
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage);
 
         var after = await harness.DumpAsync("env/dev/");

@@ -8,6 +8,7 @@ using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Tests;
 
@@ -57,7 +58,7 @@ public sealed class ManifestAndBatchTests(GcsEmulatorFixture emulator) : IClassF
 
         // Compact again (nothing running): every entry is now in the shards; the header counts them all.
         var second = await harness.WaitAsync(await harness.StartAsync(nameof(CompactManifestOrchestrator), new CompactManifestInput("dev", "venture", ShardSize: 30),
-            CompactManifestOrchestrator.InstanceIdFor("dev", "venture")));
+            InstanceIds.Compaction("dev", "venture")));
         Assert.Equal(100, second.ReadOutputAs<CompactManifestResult>()!.Entries);
         var index = (await harness.ReadTextAsync(ObjectPaths.ManifestIndex("dev", EntityCatalog.Venture)))!;
         Assert.Contains("\"count\":100", index.Split('\n')[0], StringComparison.Ordinal);
@@ -71,7 +72,7 @@ public sealed class ManifestAndBatchTests(GcsEmulatorFixture emulator) : IClassF
     {
         await using var harness = await WritePathHarness.StartAsync(emulator);
         await new EntityWritePipeline(harness.Storage).WriteAsync(new EntityTarget("dev", EntityCatalog.Idea, "I-1"), JsonText.ParseObject(Docs.Idea("I-1", "2025-11-06T10:00:00Z")), Ulid.NewUlid());
-        var id = CompactManifestOrchestrator.InstanceIdFor("dev", "idea");
+        var id = InstanceIds.Compaction("dev", "idea");
         await harness.StartAsync(nameof(CompactManifestOrchestrator), new CompactManifestInput("dev", "idea", Every: TimeSpan.FromMilliseconds(200)), id);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         OrchestrationMetadata? state = null;

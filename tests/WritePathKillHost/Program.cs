@@ -1,9 +1,9 @@
 using System.Globalization;
-using EccoStudio.Activities;
 using EccoStudio.Engine;
-using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.Composition;
 
 // Usage: EccoStudio.WritePathKillHost <connection-string> <task-hub> <worker-id> <gcs-endpoint> <bucket> <schemas-folder> <count> <accepted-file>
 // Starts <count> WriteEntityOrchestrator instances ("kill-write-0" ...; venture V-K0 ...) on the Azure Storage backend,
@@ -17,10 +17,6 @@ if (args.Length != 8)
 var count = int.Parse(args[6], CultureInfo.InvariantCulture);
 var options = new WritePathOptions
 {
-    EmulatorEndpoint = new Uri(args[3]),
-    Layout = new() { BucketName = args[4] },
-    SchemasFolder = args[5],
-    IndicesFile = Path.Combine(args[5], "indices.json"),
     Retry = new() { MaxAttempts = 10, FirstRetryInterval = TimeSpan.FromMilliseconds(200), MaxRetryInterval = TimeSpan.FromSeconds(2) },
 };
 var engineOptions = new DurableEngineOptions
@@ -35,7 +31,13 @@ var engineOptions = new DurableEngineOptions
     OrchestrationVisibilityTimeout = TimeSpan.FromSeconds(10),
 };
 
-await using var engine = await DurableEngine.StartAsync(engineOptions, r => WritePathTasks.Register(r, options), s => s.AddEccoWritePath(options));
+await using var engine = await DurableEngine.StartAsync(engineOptions, r => WritePathTasks.Register(r, options), s => s.AddEccoStorage(o =>
+{
+    o.EmulatorHost = args[3];
+    o.Bucket = args[4];
+    o.SchemaSource = EccoStorageOptions.FolderSchemaSourceName;
+    o.SchemasFolder = args[5];
+}).AddEccoWritePath(options));
 await using (var accepted = new StreamWriter(args[7], append: false) { AutoFlush = true })
 {
     for (var i = 0; i < count; i++)

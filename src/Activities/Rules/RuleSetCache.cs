@@ -7,7 +7,7 @@ namespace EccoStudio.Activities.Rules;
 /// The rules that target one entity kind in one environment, kept for a short time so that a steady write does not
 /// list <c>indices/rules/by-target/{kind}/</c> and read every rule again (one list + one get per rule per write).
 /// A rule written through this process invalidates its environment at once; other processes see a rule change within
-/// <see cref="WritePathOptions.RulesCacheTtl"/>. A TTL of zero turns the cache off.
+/// the write path's <c>RulesCacheTtl</c> (<c>Ecco:WritePath</c>). A TTL of zero turns the cache off.
 /// </summary>
 public sealed class RuleSetCache(TimeSpan ttl, TimeProvider time)
 {

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Api.Bridge;
 
@@ -74,7 +75,7 @@ public sealed partial class PubSubBridgeHandler(
             return (BridgeOutcome.AlreadyReflected, null);
         }
 
-        var instanceId = ReconcileInstanceIds.For(target, notification.ObjectName, notification.Generation);
+        var instanceId = InstanceIds.ReconcileForChange(target, notification.ObjectName, notification.Generation);
         var started = await scheduler.StartReconcileAsync(client, instanceId, target, "gcs:" + notification.ObjectName, cancellationToken);
         LogReconcile(logger, notification.MessageId, notification.ObjectName, instanceId, started);
         return (started ? BridgeOutcome.Started : BridgeOutcome.Duplicate, instanceId);

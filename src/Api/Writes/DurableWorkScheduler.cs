@@ -1,7 +1,7 @@
-using EccoStudio.Api.Instances;
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
@@ -13,24 +13,27 @@ namespace EccoStudio.Api.Writes;
 public sealed class DurableWorkScheduler : IEntityWorkScheduler
 {
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
-        DedupedStart.TryStartAsync(client, nameof(WriteEntityOrchestrator), instanceId, ToInput(write), cancellationToken);
+        StartAsync(client, nameof(WriteEntityOrchestrator), instanceId, ToInput(write), cancellationToken);
 
     public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken) =>
-        DedupedStart.TryStartAsync(client, nameof(BatchWriteOrchestrator), instanceId, new BatchWriteInput(items), cancellationToken);
+        StartAsync(client, nameof(BatchWriteOrchestrator), instanceId, new BatchWriteInput(items), cancellationToken);
 
     /// <summary>The orchestration input of an accepted write.</summary>
     public static WriteEntityInput ToInput(AcceptedWrite write) =>
         new(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author, write.Precondition);
 
     public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
-        DedupedStart.TryStartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,
+        StartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,
             new DeleteEntityInput(accepted.Target.Env, accepted.Target.Kind.Name, accepted.Target.Id, accepted.At, accepted.IfMatchGeneration, accepted.Author),
             cancellationToken);
 
     public Task<bool> StartReconcileAsync(DurableTaskClient client, string instanceId, EntityTarget target, string trigger, CancellationToken cancellationToken) =>
-        DedupedStart.TryStartAsync(client, nameof(ReconcileEntityOrchestrator), instanceId,
+        StartAsync(client, nameof(ReconcileEntityOrchestrator), instanceId,
             new ReconcileEntityInput(target.Env, target.Kind.Name, target.Id, trigger), cancellationToken);
 
     public Task<bool> StartCompactionAsync(DurableTaskClient client, string instanceId, string env, string entity, CancellationToken cancellationToken) =>
-        DedupedStart.TryStartAsync(client, nameof(CompactManifestOrchestrator), instanceId, new CompactManifestInput(env, entity), cancellationToken);
+        StartAsync(client, nameof(CompactManifestOrchestrator), instanceId, new CompactManifestInput(env, entity), cancellationToken);
+
+    private static async Task<bool> StartAsync(DurableTaskClient client, string orchestrator, string instanceId, object input, CancellationToken cancellationToken) =>
+        (await client.TryStartOrchestrationAsync(orchestrator, instanceId, input, StartDedupe.RefuseIfExists, cancellationToken)).Started;
 }

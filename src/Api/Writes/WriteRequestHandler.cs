@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Api.Writes;
 
@@ -39,7 +40,7 @@ public sealed partial class WriteRequestHandler(
         var precondition = ConditionalHeaders.Parse(request);
         var body = await RequestBodies.ReadObjectAsync(request, settings.MaxBodyBytes, mediaTypes, cancellationToken);
 
-        var instanceId = WriteInstanceIds.For(target, key);
+        var instanceId = InstanceIds.Write(target, key);
         if (key is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
             LogReplayed(logger, instanceId);
@@ -68,7 +69,7 @@ public sealed partial class WriteRequestHandler(
         var target = EntityRoutes.Resolve(env, entity, id, settings);
         var key = IdempotencyKey(request);
         var author = Author(request, settings);
-        var instanceId = WriteInstanceIds.ForDelete(target, key);
+        var instanceId = InstanceIds.Delete(target, key);
         if (key is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
             LogReplayed(logger, instanceId);
@@ -98,10 +99,10 @@ public sealed partial class WriteRequestHandler(
         }
 
         var key = values.Count == 1 ? values[0] : null;
-        return WriteInstanceIds.IsValidIdempotencyKey(key)
+        return InstanceIds.IsValidIdempotencyKey(key)
             ? key
             : throw ApiProblemException.BadRequest("invalid-idempotency-key",
-                $"{IdempotencyKeyHeader} must be one value of 1..{WriteInstanceIds.MaxIdempotencyKeyLength} visible ASCII characters.");
+                $"{IdempotencyKeyHeader} must be one value of 1..{InstanceIds.MaxIdempotencyKeyLength} visible ASCII characters.");
     }
 
     /// <summary>

@@ -1,11 +1,11 @@
 using System.Net;
-using EccoStudio.Activities;
 using EccoStudio.Api;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Endpoints;
 using EccoStudio.Engine;
 using EccoStudio.GcsEmulator;
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google;
@@ -88,7 +88,7 @@ public sealed partial class DevHost : IAsyncDisposable
                 var baseUri = new Uri(address.EndsWith('/') ? address : address + "/");
                 var api = app.Services.GetRequiredService<IOptions<EccoApiOptions>>().Value;
                 var publisher = new SchemaPublisher(app.Services.GetRequiredService<IObjectStore>(), app.Services.GetRequiredService<Storage.Layout.ObjectPaths>());
-                var folder = EccoStudioServiceCollectionExtensions.SchemasFolder(app.Services);
+                var folder = app.Services.GetRequiredService<IOptions<EccoStorageOptions>>().Value.ResolveSchemasFolder();
                 foreach (var env in api.Environments)
                 {
                     await publisher.PublishAsync(env, folder, cancellationToken);
@@ -168,9 +168,10 @@ public sealed partial class DevHost : IAsyncDisposable
             k.Listen(IPAddress.Parse(settings.Address), settings.Port);
         });
 
-        builder.Services.AddEccoStudio(builder.Configuration);
-        var writePath = new WritePathOptions { EmulatorEndpoint = gcs.BaseUri };
+        var writePath = WritePathOptions.From(builder.Configuration);
+        builder.Services.AddEccoStorage(builder.Configuration);
         builder.Services.AddEccoWritePath(writePath);
+        builder.Services.AddEccoStudio(builder.Configuration);
         builder.Services.AddEccoDurableEngine(options =>
         {
             // Tuning (visibility timeouts, concurrency, task hub, worker id) from configuration, e.g. DurableEngine__*;

@@ -1,12 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using EccoStudio.Activities;
 using EccoStudio.Api;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Engine;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Provisioning.PubSub;
-using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using Google;
 using Microsoft.DurableTask.Client;
@@ -44,12 +43,7 @@ public static class DlqReplayRunner
 
         var subscription = $"projects/{settings.Project}/subscriptions/{settings.Subscription}";
         using var pubsub = settings.PubSub == "production" ? await PubSubRestClient.ForProductionAsync(cancellationToken) : PubSubRestClient.ForEmulator(settings.PubSub);
-        var writePath = new WritePathOptions
-        {
-            EmulatorEndpoint = settings.Gcs,
-            Layout = new StorageLayoutOptions { BucketName = settings.Bucket },
-            IndicesFile = Path.Combine(schemas, "indices.json"),
-        };
+        var writePath = new WritePathOptions();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Ecco:Storage:Bucket"] = settings.Bucket,
@@ -66,8 +60,9 @@ public static class DlqReplayRunner
             await using var engine = await DurableEngine.StartAsync(new DurableEngineOptions(), r => WritePathTasks.Register(r, writePath), s =>
             {
                 s.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-                s.AddEccoStudio(configuration);
+                s.AddEccoStorage(configuration);
                 s.AddEccoWritePath(writePath);
+                s.AddEccoStudio(configuration);
             }, cancellationToken: cancellationToken);
             var bridge = engine.Services.GetRequiredService<PubSubBridgeHandler>();
             var seen = new HashSet<string>(StringComparer.Ordinal);

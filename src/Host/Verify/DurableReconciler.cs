@@ -3,12 +3,13 @@ using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Host.Verify;
 
 /// <summary>
 /// Starts one <see cref="ReconcileEntityOrchestrator"/> per drifted entity (instance id
-/// <c>reconcile:{env}:{entity}:{id}:verify-{run}-{n}</c>, started with dedupe statuses so a retried start is not a
+/// <see cref="InstanceIds.ReconcileForVerify"/>, started with dedupe statuses so a retried start is not a
 /// second reconcile), at most <paramref name="parallelism"/> at once, and waits for each to end.
 /// </summary>
 public sealed class DurableReconciler(DurableTaskClient client, int parallelism = 16, TimeSpan? timeout = null) : IEntityReconciler
@@ -25,9 +26,9 @@ public sealed class DurableReconciler(DurableTaskClient client, int parallelism 
         var completed = 0;
         await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (target, ct) =>
         {
-            var instanceId = ReconcileEntityOrchestrator.InstanceIdFor(target.Env, target.Kind.Name, target.Id, $"verify-{_run}-{round}");
-            var started = await Api.Instances.DedupedStart.TryStartAsync(client, nameof(ReconcileEntityOrchestrator), instanceId,
-                new ReconcileEntityInput(target.Env, target.Kind.Name, target.Id, "verify"), ct);
+            var instanceId = InstanceIds.ReconcileForVerify(target, _run, round);
+            var started = (await client.TryStartOrchestrationAsync(nameof(ReconcileEntityOrchestrator), instanceId,
+                new ReconcileEntityInput(target.Env, target.Kind.Name, target.Id, "verify"), StartDedupe.RefuseIfExists, ct)).Started;
             lock (Started)
             {
                 Started.Add(instanceId);

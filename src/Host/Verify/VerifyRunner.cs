@@ -1,15 +1,13 @@
-using EccoStudio.Activities;
 using EccoStudio.Engine;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Consistency;
-using EccoStudio.Storage.Indices;
-using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using Google;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Host.Verify;
 
@@ -32,8 +30,7 @@ public static class VerifyRunner
         var progress = new TerminalProgress(error, interactive);
         try
         {
-            var schemas = settings.SchemasFolder ?? FolderSchemaSource.FindRepoSchemas();
-            var context = CreateContext(settings, schemas);
+            var context = CreateContext(settings, settings.SchemasFolder ?? FolderSchemaSource.FindRepoSchemas());
             _ = await context.Store.ListAsync(settings.Bucket, "env/", null, null, 1, cancellationToken); // bucket reachable?
 
             var checker = new ConsistencyChecker(context, new ConsistencyCheckOptions { MaxReportedDifferences = settings.MaxDifferences });
@@ -47,14 +44,9 @@ public static class VerifyRunner
             }
 
             await output.WriteLineAsync($"repair: reconciling {report.DriftedEntities.Count} drifted entities on an embedded engine…");
-            var writePath = new WritePathOptions
-            {
-                EmulatorEndpoint = settings.Gcs,
-                Layout = new StorageLayoutOptions { BucketName = settings.Bucket },
-                IndicesFile = Path.Combine(schemas, "indices.json"),
-            };
+            var writePath = new WritePathOptions();
             await using var engine = await DurableEngine.StartAsync(new DurableEngineOptions(), r => WritePathTasks.Register(r, writePath),
-                s => s.AddEccoWritePath(writePath), cancellationToken: cancellationToken);
+                s => s.AddEccoStorage(settings.ApplyTo).AddEccoWritePath(writePath), cancellationToken: cancellationToken);
             var result = await ConsistencyRepair.RunAsync(checker, new DurableReconciler(engine.Client), settings.Env, kinds, report, settings.MaxRounds, progress,
                 cancellationToken);
             progress.Done();
@@ -77,19 +69,16 @@ public static class VerifyRunner
     }
 
     /// <summary>The storage model over the bucket the settings name (read-only use).</summary>
-    public static StorageContext CreateContext(VerifySettings settings, string schemasFolder)
-    {
-        var store = CreateStore(settings.Gcs);
-        var paths = new ObjectPaths(new StorageLayoutOptions { BucketName = settings.Bucket });
-        return new StorageContext(store, paths, EntitySchemaRegistry.FromFolder(schemasFolder), IndexCatalog.Load(Path.Combine(schemasFolder, "indices.json")));
-    }
+    public static StorageContext CreateContext(VerifySettings settings, string schemasFolder) =>
+        StorageServiceCollectionExtensions.CreateContext(o =>
+        {
+            settings.ApplyTo(o);
+            o.SchemasFolder = schemasFolder;
+        });
 
     /// <summary>The object store over the endpoint (null = Google Cloud Storage with application default credentials).</summary>
-    public static GcsObjectStore CreateStore(Uri? gcs)
-    {
-        var client = gcs is not null ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
-        return new GcsObjectStore(client, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
-    }
+    public static GcsObjectStore CreateStore(Uri? gcs) =>
+        StorageServiceCollectionExtensions.CreateServices(o => o.EmulatorHost = gcs?.ToString()).GetRequiredService<GcsObjectStore>();
 
     private static string Where(VerifySettings settings) => settings.Gcs?.ToString() ?? "Google Cloud Storage";
 

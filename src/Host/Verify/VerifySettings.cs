@@ -1,3 +1,5 @@
+using EccoStudio.Storage.Composition;
+
 namespace EccoStudio.Host.Verify;
 
 /// <summary>What <c>verify</c> was asked to do (the parsed command line).</summary>
@@ -23,4 +25,13 @@ public sealed record VerifySettings
 
     /// <summary>Most repair rounds (check → reconcile → check).</summary>
     public int MaxRounds { get; init; } = 3;
+
+    /// <summary>The storage these settings name, for <c>AddEccoStorage</c> (schemas read from the folder).</summary>
+    public void ApplyTo(EccoStorageOptions storage)
+    {
+        storage.Bucket = Bucket;
+        storage.EmulatorHost = Gcs?.ToString();
+        storage.SchemaSource = EccoStorageOptions.FolderSchemaSourceName;
+        storage.SchemasFolder = SchemasFolder;
+    }
 }

@@ -1,7 +1,8 @@
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.DurableTask;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Batches;
 
@@ -37,7 +38,7 @@ public sealed class BatchWriteOrchestrator(WritePathOptions options) : TaskOrche
         {
             while (running.Count < max && next < input.Items.Count)
             {
-                var childId = $"{context.InstanceId}:{next}";
+                var childId = InstanceIds.BatchItem(context.InstanceId, next);
                 var task = context.CallSubOrchestratorAsync<WriteEntityResult>(nameof(WriteEntityOrchestrator), input.Items[next],
                     new SubOrchestrationOptions { InstanceId = childId });
                 running.Add(task, next++);
@@ -46,7 +47,7 @@ public sealed class BatchWriteOrchestrator(WritePathOptions options) : TaskOrche
             var finished = await Task.WhenAny(running.Keys);
             var index = running[finished];
             running.Remove(finished);
-            var id = $"{context.InstanceId}:{index}";
+            var id = InstanceIds.BatchItem(context.InstanceId, index);
             if (finished.IsCompletedSuccessfully)
             {
                 results[index] = new BatchItemResult(index, id, true, finished.Result.HistoryObject, null);

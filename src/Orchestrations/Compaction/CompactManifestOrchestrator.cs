@@ -1,8 +1,9 @@
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Catalog;
 using Microsoft.DurableTask;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Compaction;
 
@@ -20,12 +21,10 @@ public sealed record CompactManifestResult(string CompactionId, int Shards, int 
 /// fan out one activity per shard, then publish <c>_index.ndjson</c> by CAS. Safe while writes continue (watermark
 /// rule, see <c>docs/storage-model.md</c>) and restartable (every step is idempotent by compaction id). Schedulable
 /// either as an eternal instance (<see cref="CompactManifestInput.Every"/>: durable timer + ContinueAsNew, instance id
-/// <see cref="InstanceIdFor"/> started with dedupe) or as single runs started by a timer trigger.
+/// <see cref="InstanceIds.Compaction"/> started with dedupe) or as single runs started by a timer trigger.
 /// </summary>
 public sealed class CompactManifestOrchestrator(WritePathOptions options) : TaskOrchestrator<CompactManifestInput, CompactManifestResult>
 {
-    public static string InstanceIdFor(string env, string entity) => $"compact:{env}:{entity}";
-
     public override async Task<CompactManifestResult> RunAsync(TaskOrchestrationContext context, CompactManifestInput input)
     {
         _ = EntityCatalog.Get(input.Entity);

@@ -10,7 +10,6 @@ using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
-using EccoStudio.Activities;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;

@@ -1,4 +1,4 @@
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.Indices;
@@ -9,6 +9,7 @@ using EccoStudio.Activities.Snapshots;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Reconcile;
 
@@ -25,16 +26,12 @@ public sealed record ReconcileEntityResult(bool HasHistory, bool SnapshotChanged
 /// <para>Concurrency scheme: CAS only. Every write of every step is conditional on the generation read (snapshot
 /// rebuild, manifest entry, pointers), and every step computes its target state from what is stored, so concurrent
 /// reconciles of one entity (and concurrent writes) converge instead of fighting: the loser of a CAS re-reads and
-/// recomputes the same fold. Starts are deduplicated per trigger with <see cref="InstanceIdFor"/>
+/// recomputes the same fold. Starts are deduplicated per trigger with <see cref="InstanceIds.Reconcile"/>
 /// (<c>reconcile:{env}:{entity}:{id}:{trigger}</c>): a replayed Pub/Sub message for the same history object starts at
 /// most one reconcile; different triggers may run side by side safely.</para>
 /// </summary>
 public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : TaskOrchestrator<ReconcileEntityInput, ReconcileEntityResult>
 {
-    /// <summary>The instance id for a reconcile of one entity caused by <paramref name="trigger"/> (null = manual).</summary>
-    public static string InstanceIdFor(string env, string entity, string id, string? trigger) =>
-        $"reconcile:{env}:{entity}:{id}:{trigger ?? "manual"}";
-
     public override async Task<ReconcileEntityResult> RunAsync(TaskOrchestrationContext context, ReconcileEntityInput input)
     {
         var target = EntityTarget.Of(input.Env, input.Entity, input.Id);

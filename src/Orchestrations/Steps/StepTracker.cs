@@ -1,4 +1,4 @@
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Orchestrations.Steps;

@@ -1,4 +1,5 @@
-using EccoStudio.Activities;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
@@ -239,7 +240,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
     /// </summary>
     private static async Task<string> ReconcileAsync(TaskOrchestrationContext context, EntityRef entity, string why)
     {
-        var instanceId = ReconcileEntityOrchestrator.InstanceIdFor(entity.Env, entity.Entity, entity.Id, $"{why}-{context.InstanceId}");
+        var instanceId = InstanceIds.Reconcile(entity.Env, entity.Entity, entity.Id, $"{why}-{context.InstanceId}");
         try
         {
             await context.CallSubOrchestratorAsync<ReconcileEntityResult>(nameof(ReconcileEntityOrchestrator),

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Writes;
 using EccoStudio.Storage.Catalog;
@@ -6,12 +5,13 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Triggers.Timers;
 
 /// <summary>
 /// Hourly manifest compaction: one CompactManifestOrchestrator per served env × entity, instance id
-/// <c>compact:{env}:{entity}:{yyyyMMddHH}</c> (a timer firing twice in an hour starts each at most once).
+/// <see cref="InstanceIds.HourlyCompaction"/> (a timer firing twice in an hour starts each at most once).
 /// </summary>
 public sealed partial class CompactionFunctions(IEntityWorkScheduler scheduler, IOptions<EccoApiOptions> options, TimeProvider time, ILogger<CompactionFunctions> logger)
 {
@@ -20,13 +20,13 @@ public sealed partial class CompactionFunctions(IEntityWorkScheduler scheduler, 
     [Function("CompactManifestsTimer")]
     public async Task CompactManifestsTimer([TimerTrigger(Schedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
     {
-        var hour = time.GetUtcNow().ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+        var now = time.GetUtcNow();
         var started = 0;
         foreach (var env in options.Value.Environments)
         {
             foreach (var kind in EntityCatalog.All)
             {
-                if (await scheduler.StartCompactionAsync(client, $"compact:{env}:{kind.Name}:{hour}", env, kind.Name, context.CancellationToken))
+                if (await scheduler.StartCompactionAsync(client, InstanceIds.HourlyCompaction(env, kind.Name, now), env, kind.Name, context.CancellationToken))
                 {
                     started++;
                 }

@@ -1,5 +1,6 @@
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Testing;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,7 @@ public static class ApiServices
             services.AddSingleton(keys);
         }
 
+        services.AddEccoStorage(configuration);
         services.AddEccoStudio(configuration);
         services.Replace(ServiceDescriptor.Singleton<IEntityWorkScheduler>(scheduler));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -1,4 +1,4 @@
-using EccoStudio.Activities;
+using EccoStudio.Storage.Rules;
 
 namespace EccoStudio.Orchestrations.Tests.Support;
 
@@ -15,10 +15,9 @@ public static class Rules
         """;
 
     /// <summary>Configures <see cref="HookName"/> to a local receiver (loopback http is allowed for tests only).</summary>
-    public static Action<WritePathOptions> Hook(string url, Action<WritePathOptions>? more = null) => options =>
+    public static Action<WebhookOptions> Hook(string url) => options =>
     {
-        options.Webhooks.AllowLoopbackHttp = true;
-        options.Webhooks.Webhooks[HookName] = url;
-        more?.Invoke(options);
+        options.AllowLoopbackHttp = true;
+        options.Webhooks[HookName] = url;
     };
 }

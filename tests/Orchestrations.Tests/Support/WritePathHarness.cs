@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using EccoStudio.Activities;
 using EccoStudio.Engine;
-using EccoStudio.Engine.Starting;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -46,7 +47,8 @@ public sealed class WritePathHarness : IAsyncDisposable
         Action<WritePathOptions>? configure = null,
         DurableEngineOptions? engineOptions = null,
         string? bucket = null,
-        StoreFaults? faults = null)
+        StoreFaults? faults = null,
+        Action<WebhookOptions>? webhooks = null)
     {
         var client = emulator.CreateClient();
         if (bucket is null)
@@ -55,13 +57,9 @@ public sealed class WritePathHarness : IAsyncDisposable
             await client.CreateBucketAsync(emulator.ProjectId, bucket);
         }
 
-        var schemas = FolderSchemaSource.FindRepoSchemas();
+        var store = new ObjectStoreOptions { MaxRetryAttempts = 1, RetryBaseDelay = TimeSpan.FromMilliseconds(10), RetryMaxDelay = TimeSpan.FromMilliseconds(50) };
         var options = new WritePathOptions
         {
-            Layout = new() { BucketName = bucket },
-            Store = new() { MaxRetryAttempts = 1, RetryBaseDelay = TimeSpan.FromMilliseconds(10), RetryMaxDelay = TimeSpan.FromMilliseconds(50) },
-            SchemasFolder = schemas,
-            IndicesFile = Path.Combine(schemas, "indices.json"),
             Retry = new() { MaxAttempts = 6, FirstRetryInterval = TimeSpan.FromMilliseconds(100), BackoffCoefficient = 2, MaxRetryInterval = TimeSpan.FromSeconds(1) },
             Alerts = new() { MaxPostAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(20), RequestTimeout = TimeSpan.FromSeconds(5) },
         };
@@ -74,10 +72,17 @@ public sealed class WritePathHarness : IAsyncDisposable
                 services.AddSingleton(client);
                 if (faults is not null)
                 {
-                    services.AddSingleton<IObjectStore>(sp => faults.Wrap(new GcsObjectStore(client, options.Store, new StorageOperationCounter(),
+                    services.AddSingleton<IObjectStore>(sp => faults.Wrap(new GcsObjectStore(client, store, new StorageOperationCounter(),
                         Microsoft.Extensions.Logging.Abstractions.NullLogger<GcsObjectStore>.Instance)));
                 }
 
+                services.AddEccoStorage(o =>
+                {
+                    o.Bucket = bucket;
+                    o.Store = store;
+                    o.SchemaSource = EccoStorageOptions.FolderSchemaSourceName;
+                    o.SchemasFolder = FolderSchemaSource.FindRepoSchemas();
+                }, webhooks);
                 services.AddEccoWritePath(options);
             });
         return new WritePathHarness(engine, bucket);

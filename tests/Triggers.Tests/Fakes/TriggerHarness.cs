@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EccoStudio.Api;
 using EccoStudio.Api.Tests.Fakes;
 using EccoStudio.Api.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Testing;
 using EccoStudio.Triggers.Middleware;
@@ -44,6 +45,7 @@ public sealed class TriggerHarness : IAsyncDisposable
         var scheduler = new RecordingScheduler();
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddEccoStorage(configuration);
         services.AddEccoStudio(configuration);
         services.Replace(ServiceDescriptor.Singleton<IEntityWorkScheduler>(scheduler));
         return new TriggerHarness(services.BuildServiceProvider(), scheduler);

@@ -1,4 +1,4 @@
-namespace EccoStudio.Engine.Starting;
+namespace EccoStudio.Orchestrations.Instances;
 
 /// <summary>A start was refused: an instance with this id already exists (in a dedupe status).</summary>
 public sealed class OrchestrationInstanceExistsException : Exception

@@ -1,4 +1,4 @@
-namespace EccoStudio.Engine.Starting;
+namespace EccoStudio.Orchestrations.Instances;
 
 /// <summary>Which existing instance with the same id makes a start be refused.</summary>
 public enum StartDedupe

@@ -1,4 +1,4 @@
-namespace EccoStudio.Engine.Starting;
+namespace EccoStudio.Orchestrations.Instances;
 
 /// <summary>What a start request did.</summary>
 /// <param name="InstanceId">The instance id asked for.</param>

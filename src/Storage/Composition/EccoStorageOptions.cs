@@ -1,11 +1,19 @@
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Api.Configuration;
+namespace EccoStudio.Storage.Composition;
 
-/// <summary>Where the data lives (section <c>Ecco:Storage</c>).</summary>
+/// <summary>
+/// Where the data lives and how it is reached (section <c>Ecco:Storage</c>): the one set of storage settings every
+/// host, command and benchmark composes through <see cref="StorageServiceCollectionExtensions.AddEccoStorage(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>.
+/// </summary>
 public sealed class EccoStorageOptions
 {
     public const string SectionName = "Ecco:Storage";
+
+    /// <summary>Value of <see cref="SchemaSource"/> that reads schemas from <see cref="SchemasFolder"/>.</summary>
+    public const string FolderSchemaSourceName = "folder";
 
     /// <summary>The bucket in single-bucket mode.</summary>
     public string Bucket { get; set; } = StorageLayoutOptions.DefaultBucket;
@@ -31,12 +39,21 @@ public sealed class EccoStorageOptions
     /// <summary>The repo's <c>schemas/</c> folder (index definitions, folder schema source); found by walking up when empty.</summary>
     public string? SchemasFolder { get; set; }
 
+    /// <summary>Object store tuning (retries inside one storage call, gzip threshold, upload split).</summary>
+    public ObjectStoreOptions Store { get; set; } = new();
+
+    public bool ReadsSchemasFromFolder => string.Equals(SchemaSource, FolderSchemaSourceName, StringComparison.OrdinalIgnoreCase);
+
     public StorageLayoutOptions ToLayout() => new()
     {
         Mode = Mode,
         BucketName = Bucket,
         PerEnvironmentBucketPattern = PerEnvironmentBucketPattern,
     };
+
+    /// <summary><see cref="SchemasFolder"/>, or the first <c>schemas/indices.json</c> above the app's base directory.</summary>
+    public string ResolveSchemasFolder() =>
+        string.IsNullOrWhiteSpace(SchemasFolder) ? FolderSchemaSource.FindRepoSchemas() : SchemasFolder;
 
     /// <summary>The emulator base URI, or null for production.</summary>
     public Uri? EmulatorUri()

@@ -3,11 +3,13 @@ using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
-namespace EccoStudio.Engine.Starting;
+namespace EccoStudio.Orchestrations.Instances;
 
 /// <summary>
-/// Starting instances with explicit dedupe statuses. Without them a second start with the same id silently
-/// replaces the first (in-memory backend) or is silently ignored (Azure Storage backend).
+/// The one way instances are started, by both hosts, the commands and the tests: with explicit dedupe statuses.
+/// Without them a second start with the same id silently replaces the first (in-memory backend) or is silently
+/// ignored (Azure Storage backend). A refused start is reported however the client surfaces it (the backend's
+/// exception, the sidecar's gRPC <c>AlreadyExists</c>, or either wrapped by a client).
 /// </summary>
 public static class DurableTaskClientStartExtensions
 {
@@ -83,6 +85,7 @@ public static class DurableTaskClientStartExtensions
     {
         OrchestrationAlreadyExistsException => true,
         RpcException { StatusCode: StatusCode.AlreadyExists } => true,
+        InvalidOperationException { InnerException: { } inner } => IsAlreadyExists(inner),
         _ => false,
     };
 }

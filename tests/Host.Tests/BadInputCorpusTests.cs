@@ -31,6 +31,10 @@ public sealed class BadInputCorpusTests(DevHostFixture fixture) : IClassFixture<
         Add("trailing comma", "PUT", "api/dev/ventures/V1", "{\"a\":1,}");
         Add("single quotes", "PUT", "api/dev/ventures/V1", "{'a':1}");
         Add("not json", "PUT", "api/dev/ventures/V1", "hello");
+        Add("duplicate keys", "PUT", "api/dev/ventures/V1", "{\"schema_version\":\"1.0.0\",\"status\":\"Idea\",\"status\":\"Pilot\"}");
+        Add("duplicate keys nested", "PUT", "api/dev/ventures/V1", "{\"schema_version\":\"1.0.0\",\"kpis\":{\"MRR\":1,\"MRR\":2}}");
+        Add("duplicate keys patch", "PATCH", "api/dev/ventures/V1", "{\"status\":\"Idea\",\"status\":null}", Patch);
+        Add("hangul filler id", "PUT", "api/dev/ventures/V1\u3164", Valid);
         Add("empty body", "PUT", "api/dev/ventures/V1", "");
         Add("array body", "PUT", "api/dev/ventures/V1", "[1,2]");
         Add("string body", "PUT", "api/dev/ventures/V1", "\"x\"");

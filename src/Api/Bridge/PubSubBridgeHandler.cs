@@ -3,6 +3,7 @@ using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Routing;
 using EccoStudio.Api.Writes;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Redaction;
 using EccoStudio.Storage.Writes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
@@ -50,34 +51,37 @@ public sealed partial class PubSubBridgeHandler(
 
     public async Task<(BridgeOutcome Outcome, string? InstanceId)> HandleAsync(GcsNotification notification, DurableTaskClient client, CancellationToken cancellationToken)
     {
+        // Message ids and object names come from whoever published: one log entry stays one line.
+        var messageId = Redactor.SingleLine(notification.MessageId);
+        var objectName = Redactor.SingleLine(notification.ObjectName);
         if (notification.EventType != GcsNotification.FinalizeEvent)
         {
-            LogIgnored(logger, notification.MessageId, notification.ObjectName, "event type " + notification.EventType);
+            LogIgnored(logger, messageId, objectName, "event type " + Redactor.SingleLine(notification.EventType));
             return (BridgeOutcome.Ignored, null);
         }
 
         var parsed = ObjectNameParser.TryParse(notification.ObjectName);
         if (parsed?.Target is not { } target || parsed.Category is not (ObjectCategory.History or ObjectCategory.Snapshot))
         {
-            LogIgnored(logger, notification.MessageId, notification.ObjectName, "not a history or snapshot object of the layout");
+            LogIgnored(logger, messageId, objectName, "not a history or snapshot object of the layout");
             return (BridgeOutcome.Ignored, null);
         }
 
         if (!apiOptions.Value.Serves(target.Env) || storage.Bucket(target.Env) != notification.Bucket)
         {
-            LogIgnored(logger, notification.MessageId, notification.ObjectName, $"bucket {notification.Bucket} / env {target.Env} is not served here");
+            LogIgnored(logger, messageId, objectName, $"bucket {Redactor.SingleLine(notification.Bucket)} / env {target.Env} is not served here");
             return (BridgeOutcome.Ignored, null);
         }
 
         if (await IsReflectedAsync(parsed, target, notification, cancellationToken))
         {
-            LogReflected(logger, notification.ObjectName);
+            LogReflected(logger, objectName);
             return (BridgeOutcome.AlreadyReflected, null);
         }
 
         var instanceId = InstanceIds.ReconcileForChange(target, notification.ObjectName, notification.Generation);
         var started = await scheduler.StartReconcileAsync(client, instanceId, target, "gcs:" + notification.ObjectName, cancellationToken);
-        LogReconcile(logger, notification.MessageId, notification.ObjectName, instanceId, started);
+        LogReconcile(logger, messageId, objectName, instanceId, started);
         return (started ? BridgeOutcome.Started : BridgeOutcome.Duplicate, instanceId);
     }
 

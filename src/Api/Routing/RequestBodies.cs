@@ -14,7 +14,9 @@ public static class RequestBodies
     public const string Json = "application/json";
     public const string MergePatch = "application/merge-patch+json";
 
-    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64 };
+    // Duplicate members are refused while parsing (a JsonException: 400) instead of surfacing later as an
+    // ArgumentException from JsonObject (a 500), and so no reader can pick a different one of two values.
+    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>The body bytes; 413 when above <paramref name="maxBytes"/> (declared or actual).</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using EccoStudio.Api;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Endpoints;
 using EccoStudio.Engine;
 using EccoStudio.GcsEmulator;
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Provisioning.PubSub;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
@@ -101,7 +103,7 @@ public sealed partial class DevHost : IAsyncDisposable
                 }
 
                 var host = new DevHost(gcs, app, baseUri, settings, verify);
-                if (settings.PubSubEmulator is { } pubsub)
+                if (settings.PubSubEmulator is { } pubsub && settings.WirePubSub)
                 {
                     await host.WirePubSubAsync(pubsub, cancellationToken);
                 }
@@ -213,19 +215,29 @@ public sealed partial class DevHost : IAsyncDisposable
 
     private async Task WirePubSubAsync(string pubsubHost, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{pubsubHost}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var wiring = new PubSubWiring(http, Settings.PubSubProject);
-        await wiring.EnsureTopicAsync(Settings.PubSubTopic, cancellationToken);
+        using var pubsub = PubSubRestClient.ForEmulator(pubsubHost);
+        var topicPath = $"projects/{Settings.PubSubProject}/topics/{Settings.PubSubTopic}";
+        var subscriptionPath = $"projects/{Settings.PubSubProject}/subscriptions/{Settings.PubSubSubscription}";
+        await pubsub.CreateTopicAsync(topicPath, cancellationToken);
         // With a key and no token verification the bridge needs the bridge secret; a push subscription can carry it
         // only in its endpoint URL (the emulator sends no headers of ours).
         var secret = ApiKeyRequired ? Services.GetRequiredService<IOptions<PubSubBridgeOptions>>().Value.BridgeSecret : null;
         var endpoint = secret is null || VerifyToken ? BridgeUri : new Uri(BridgeUri + "?secret=" + Uri.EscapeDataString(secret));
-        await wiring.EnsurePushSubscriptionAsync(Settings.PubSubSubscription, Settings.PubSubTopic, endpoint, cancellationToken);
+        var pushConfig = new JsonObject { ["pushEndpoint"] = endpoint.ToString() };
+        if (await pubsub.GetSubscriptionAsync(subscriptionPath, cancellationToken) is null)
+        {
+            await pubsub.CreateSubscriptionAsync(subscriptionPath, new JsonObject { ["topic"] = topicPath, ["pushConfig"] = pushConfig, ["ackDeadlineSeconds"] = 30 },
+                cancellationToken);
+        }
+        else
+        {
+            await pubsub.PatchSubscriptionAsync(subscriptionPath, new JsonObject { ["pushConfig"] = pushConfig }, ["pushConfig"], cancellationToken);
+        }
 
         var storage = Services.GetRequiredService<StorageClient>();
-        var topic = "//pubsub.googleapis.com/" + wiring.TopicPath(Settings.PubSubTopic);
+        var topic = "//pubsub.googleapis.com/" + topicPath;
         var existing = await storage.ListNotificationsAsync(Settings.Bucket, cancellationToken: cancellationToken);
-        if (!existing.Any(n => n.Topic == topic || n.Topic == wiring.TopicPath(Settings.PubSubTopic)))
+        if (!existing.Any(n => n.Topic == topic || n.Topic == topicPath))
         {
             await storage.CreateNotificationAsync(Settings.Bucket, new GcsNotification
             {

@@ -20,6 +20,12 @@ public sealed record DevSettings
     /// <summary>host:port of a Pub/Sub emulator; wires GCS notifications → topic → push subscription → bridge.</summary>
     public string? PubSubEmulator { get; init; }
 
+    /// <summary>
+    /// Create the topic, push subscription and notification config on <see cref="PubSubEmulator"/>; false = only the
+    /// emulator's notifications are published there (the topology comes from <c>provision</c>).
+    /// </summary>
+    public bool WirePubSub { get; init; } = true;
+
     public string PubSubProject { get; init; } = "ecco-local";
 
     public string PubSubTopic { get; init; } = "ecco-gcs-events";

@@ -29,9 +29,13 @@ public sealed class EccoStorageOptions
 
     /// <summary>
     /// A GCS emulator endpoint (<c>http://127.0.0.1:4443/</c> or <c>127.0.0.1:4443</c>); empty = Google Cloud Storage
-    /// with application default credentials (or <c>STORAGE_EMULATOR_HOST</c>).
+    /// with application default credentials. A <c>STORAGE_EMULATOR_HOST</c> in the environment is then refused at
+    /// start unless <see cref="AllowEmulatorHost"/>.
     /// </summary>
     public string? EmulatorHost { get; set; }
+
+    /// <summary>Honour <c>STORAGE_EMULATOR_HOST</c> (default false: its presence stops the start, see docs/security.md).</summary>
+    public bool AllowEmulatorHost { get; set; }
 
     /// <summary>Where schemas are read from: <c>bucket</c> (published under <c>env/{env}/schemas/</c>, default) or <c>folder</c>.</summary>
     public string SchemaSource { get; set; } = "bucket";

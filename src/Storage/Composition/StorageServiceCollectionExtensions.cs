@@ -66,7 +66,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => Options(sp).EmulatorUri() is { } emulator
             ? StorageClientFactory.CreateForEmulator(emulator)
-            : StorageClientFactory.CreateDefault());
+            : StorageClientFactory.CreateDefault(Options(sp).AllowEmulatorHost));
         services.TryAddSingleton<IStorageOperationCounter, StorageOperationCounter>();
         services.TryAddSingleton(sp => new GcsObjectStore(
             sp.GetRequiredService<StorageClient>(),

@@ -46,7 +46,7 @@ public static class JsonText
 
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8)
     {
-        var node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+        var node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, AllowDuplicateProperties = false });
         return node as JsonObject ?? throw new JsonException("Expected a JSON object.");
     }
 

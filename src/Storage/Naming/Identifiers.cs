@@ -99,6 +99,11 @@ public static class Identifiers
                 continue;
             }
 
+            if (c is '\u115F' or '\u1160' or '\u3164' or '\uFFA0')
+            {
+                return $"character U+{(int)c:X4} is an invisible Hangul filler (a look-alike of nothing)";
+            }
+
             if (IsCompatibilityForm(c))
             {
                 return $"character '{c}' (U+{(int)c:X4}) is a compatibility form (fullwidth, ligature, letterlike or superscript; a look-alike)";

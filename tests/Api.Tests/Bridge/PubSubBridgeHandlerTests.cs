@@ -24,6 +24,24 @@ public sealed class PubSubBridgeHandlerTests(GcsEmulatorFixture gcs) : IClassFix
     private static string HistoryName(string id) => $"env/dev/ventures/{id}/history/2025/11/06/2025-11-06T10:18:22Z_{Ulid.NewUlid()}.json";
 
     [Fact]
+    public async Task Push_FieldsWithLineBreaks_LoggedOnOneLine()
+    {
+        using var logs = new LogCapture();
+        await using var services = ApiServices.Build(gcs, _bucket, new RecordingScheduler(), new Dictionary<string, string?> { ["Ecco:PubSub:VerifyToken"] = "false" },
+            logs: logs);
+        var body = PushBodies.Finalize("m-1\r\nERROR forged: admin logged in", _bucket, "env/dev/logs/x\rERROR forged.json", 3);
+        var context = HttpExchange.Request("POST", "/api/pubsub/gcs-events", body, "application/json");
+        var handler = services.GetRequiredService<PubSubBridgeHandler>();
+
+        var response = await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NullDurableTaskClient(), CancellationToken.None));
+
+        Assert.Equal(204, response.Status);
+        var line = Assert.Single(logs.Lines, l => l.Contains("forged", StringComparison.Ordinal));
+        Assert.DoesNotContain('\r', line);
+        Assert.DoesNotContain('\n', line);
+    }
+
+    [Fact]
     public async Task Push_HistoryObject_StartsReconcileForThatEntity()
     {
         var name = HistoryName("V-H1");

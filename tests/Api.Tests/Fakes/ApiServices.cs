@@ -6,6 +6,7 @@ using EccoStudio.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.Api.Tests.Fakes;
 
@@ -13,7 +14,7 @@ namespace EccoStudio.Api.Tests.Fakes;
 public static class ApiServices
 {
     public static ServiceProvider Build(GcsEmulatorFixture gcs, string bucket, RecordingScheduler scheduler,
-        IEnumerable<KeyValuePair<string, string?>>? settings = null, GoogleKeySource? keys = null)
+        IEnumerable<KeyValuePair<string, string?>>? settings = null, GoogleKeySource? keys = null, ILoggerProvider? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -24,7 +25,13 @@ public static class ApiServices
             ["Ecco:Api:ServedEnvironments"] = "dev",
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(b =>
+        {
+            if (logs is not null)
+            {
+                b.AddProvider(logs);
+            }
+        });
         if (keys is not null)
         {
             services.AddSingleton(keys);

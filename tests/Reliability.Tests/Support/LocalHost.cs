@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.Host.Dev;
+using EccoStudio.Testing;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Writes;
 using Google.Cloud.Storage.V1;

@@ -40,6 +40,10 @@ public class IdentifiersTests
     [InlineData("V\u0430lue", "mixes")] // Latin with a Cyrillic а
     [InlineData("\u039Fmega-V1", "mixes")] // Greek Ο beside Latin V
     [InlineData("V\u0661", "ASCII digit")] // Arabic-Indic digit one
+    [InlineData("V001\u3164", "Hangul filler")] // renders as V001
+    [InlineData("\u115FV001", "Hangul filler")]
+    [InlineData("V\u1160001", "Hangul filler")]
+    [InlineData("V001\uFFA0", "Hangul filler")]
     [InlineData("e\u0301t\u00E9", "outside")] // a combining mark (decomposed é)
     public void ValidateId_BadValue_ThrowsWithValueAndReason(string value, string reasonPart)
     {

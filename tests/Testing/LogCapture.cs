@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace EccoStudio.Reliability.Tests.Support;
+namespace EccoStudio.Testing;
 
 /// <summary>A logger provider that keeps every formatted line (with exception text) for assertions.</summary>
 public sealed class LogCapture : ILoggerProvider

@@ -35,6 +35,7 @@ public static class EccoStudioServiceCollectionExtensions
         services.TryAddSingleton<IPushTokenVerifier, GooglePushTokenVerifier>();
         services.TryAddSingleton<IEntityWorkScheduler, DurableWorkScheduler>();
         services.TryAddSingleton<WriteRequestHandler>();
+        services.TryAddSingleton<BatchRequestHandler>();
         services.TryAddSingleton<ReadRequestHandler>();
         services.TryAddSingleton<OpsRequestHandler>();
         services.TryAddSingleton<PubSubBridgeHandler>();

@@ -147,6 +147,20 @@ public sealed class OpsRunningInstanceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Rewind_RunningWrite_Returns412NotFailed()
+    {
+        var id = (await StartHeldWriteAsync("V-RWD-" + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<string>();
+        using (var rewind = await PostAsync($"{Root}/{Uri.EscapeDataString(id)}/rewind?reason=test"))
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, rewind.StatusCode);
+            Assert.Equal("application/problem+json", rewind.Content.Headers.ContentType!.MediaType);
+        }
+
+        ReleaseSnapshots();
+        Assert.Equal("Completed", (await WaitForStatusAsync(id, "Completed", "Failed", "Terminated"))["runtimeStatus"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Terminate_RunningWrite_EndsTerminatedAndCannotBeTerminatedAgain()
     {
         var id = (await StartHeldWriteAsync("V-TRM-" + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<string>();

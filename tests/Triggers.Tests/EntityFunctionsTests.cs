@@ -26,7 +26,8 @@ public sealed class EntityFunctionsTests(GcsEmulatorFixture gcs) : IClassFixture
     public async Task InitializeAsync()
     {
         _harness = TriggerHarness.Create(gcs, await gcs.CreateBucketAsync(versioning: true));
-        _functions = new EntityFunctions(_harness.Services.GetRequiredService<WriteRequestHandler>(), _harness.Services.GetRequiredService<ReadRequestHandler>());
+        _functions = new EntityFunctions(_harness.Services.GetRequiredService<WriteRequestHandler>(), _harness.Services.GetRequiredService<BatchRequestHandler>(),
+            _harness.Services.GetRequiredService<ReadRequestHandler>());
     }
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();

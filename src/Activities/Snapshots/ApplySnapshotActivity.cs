@@ -6,8 +6,8 @@ using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Snapshots;
 
-/// <summary>Input: the appended change.</summary>
-public sealed record ApplySnapshotInput(EntityRef Entity, PreparedChangeOutput Change);
+/// <summary>Input: the appended change, and a conditional write's condition on the snapshot (checked at the swap).</summary>
+public sealed record ApplySnapshotInput(EntityRef Entity, PreparedChangeOutput Change, SnapshotPrecondition? Precondition = null);
 
 /// <summary>
 /// The snapshot before and after this change (compact JSON), the generation written, whether the snapshot is now
@@ -30,7 +30,7 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
     {
         var target = input.Entity.ToTarget();
         var record = AppendHistoryActivity.ToRecord(input.Change);
-        var result = await new SnapshotWriter(storage).ApplyAsync(target, record);
+        var result = await new SnapshotWriter(storage).ApplyAsync(target, record, precondition: input.Precondition);
         if (result.Changed)
         {
             return new SnapshotStepOutput(WireJson.Text(result.Before), WireJson.Key(result.BeforeLastApplied), WireJson.Text(result.After)!, result.Generation, true,

@@ -24,6 +24,12 @@ public sealed class EccoApiOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>Most items one <c>POST /api/{env}/{entity}:batch</c> may carry (default 1000).</summary>
+    public int MaxBatchItems { get; set; } = 1000;
+
+    /// <summary>Batch request bodies above this many bytes are refused with 413 (default 16 MiB).</summary>
+    public int MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Default page size of history and manifest listings (the caller may ask for up to <see cref="MaxPageSize"/>).</summary>
     public int DefaultPageSize { get; set; } = 50;
 
@@ -31,6 +37,13 @@ public sealed class EccoApiOptions
 
     /// <summary>Who is recorded as the writer when the request names nobody (header <c>x-ecco-author</c>).</summary>
     public string DefaultAuthor { get; set; } = "api";
+
+    /// <summary>
+    /// The Durable task hub the management API answers for. A request naming another hub (<c>?taskHub=</c>, as the
+    /// Durable extension's URLs and the Durable client libraries send it) is refused with 404 rather than answered
+    /// from ours. The local host sets it from the engine's task hub.
+    /// </summary>
+    public string TaskHub { get; set; } = "EccoStudio";
 
     public bool Serves(string env) => Environments.Contains(env, StringComparer.Ordinal);
 }

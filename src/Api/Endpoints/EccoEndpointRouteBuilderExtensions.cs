@@ -24,6 +24,9 @@ namespace EccoStudio.Api.Endpoints;
 /// </summary>
 public static partial class EccoEndpointRouteBuilderExtensions
 {
+    /// <summary>Every GET route answers HEAD with the same status and headers and no body.</summary>
+    private static readonly string[] GetOrHead = ["GET", "HEAD"];
+
     /// <summary>Problem details for every failure, and the optional API key, in front of the endpoints.</summary>
     public static IApplicationBuilder UseEccoStudio(this IApplicationBuilder app)
     {
@@ -51,7 +54,7 @@ public static partial class EccoEndpointRouteBuilderExtensions
 
     public static IEndpointRouteBuilder MapEccoStudio(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/" + EntityRoutes.Health, (HttpContext c, HealthHandler h, DurableTaskClient client) =>
+        endpoints.MapMethods("/" + EntityRoutes.Health, GetOrHead, (HttpContext c, HealthHandler h, DurableTaskClient client) =>
             h.HandleAsync(client, c.RequestAborted));
         endpoints.MapPost("/" + EntityRoutes.PubSubPush, (HttpContext c, PubSubBridgeHandler h, DurableTaskClient client) =>
             h.HandleAsync(c.Request, client, c.RequestAborted));
@@ -60,23 +63,25 @@ public static partial class EccoEndpointRouteBuilderExtensions
             h.HandleAsync(c.Request, env, entity, id, ChangeKind.Full, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapMethods("/" + EntityRoutes.Entity, ["PATCH"], (HttpContext c, string env, string entity, string id, WriteRequestHandler h, DurableTaskClient client) =>
             h.HandleAsync(c.Request, env, entity, id, ChangeKind.MergePatch, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
+        endpoints.MapPost("/" + BatchRequestHandler.Route, (HttpContext c, string env, string entity, BatchRequestHandler h, DurableTaskClient client) =>
+            h.HandleAsync(c.Request, env, entity, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapDelete("/" + EntityRoutes.Entity, (HttpContext c, string env, string entity, string id, WriteRequestHandler h, DurableTaskClient client) =>
             h.DeleteAsync(c.Request, env, entity, id, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
-        endpoints.MapGet("/" + EntityRoutes.Entity, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>
+        endpoints.MapMethods("/" + EntityRoutes.Entity, GetOrHead, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>
             h.GetEntityAsync(c.Request, env, entity, id, c.RequestAborted));
-        endpoints.MapGet("/" + EntityRoutes.History, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>
+        endpoints.MapMethods("/" + EntityRoutes.History, GetOrHead, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>
             h.GetHistoryAsync(c.Request, env, entity, id, c.RequestAborted));
-        endpoints.MapGet("/" + EntityRoutes.Collection, (HttpContext c, string env, string entity, ReadRequestHandler h) =>
+        endpoints.MapMethods("/" + EntityRoutes.Collection, GetOrHead, (HttpContext c, string env, string entity, ReadRequestHandler h) =>
             h.GetCollectionAsync(c.Request, env, entity, c.RequestAborted));
 
-        endpoints.MapGet("/" + ManagementRoutes.Root, (HttpContext c, DurableTaskClient client) =>
-            OpsRequestHandler.ListAsync(c.Request, client, c.RequestAborted));
+        endpoints.MapMethods("/" + ManagementRoutes.Root, GetOrHead, (HttpContext c, OpsRequestHandler h, DurableTaskClient client) =>
+            h.ListAsync(c.Request, client, c.RequestAborted));
         endpoints.MapDelete("/" + ManagementRoutes.Root, (HttpContext c, OpsRequestHandler h, DurableTaskClient client) =>
             h.PurgeManyAsync(c.Request, client, c.RequestAborted));
-        endpoints.MapGet("/" + ManagementRoutes.Instance, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
+        endpoints.MapMethods("/" + ManagementRoutes.Instance, GetOrHead, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
             h.GetStatusAsync(c.Request, instanceId, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapDelete("/" + ManagementRoutes.Instance, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
-            h.PurgeAsync(instanceId, client, c.RequestAborted));
+            h.PurgeAsync(c.Request, instanceId, client, c.RequestAborted));
         endpoints.MapPost("/" + ManagementRoutes.Terminate, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
             h.TerminateAsync(c.Request, instanceId, client, c.RequestAborted));
         endpoints.MapPost("/" + ManagementRoutes.Suspend, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
@@ -85,12 +90,14 @@ public static partial class EccoEndpointRouteBuilderExtensions
             h.ResumeAsync(c.Request, instanceId, client, c.RequestAborted));
         endpoints.MapPost("/" + ManagementRoutes.Restart, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
             h.RestartAsync(c.Request, instanceId, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
+        endpoints.MapPost("/" + ManagementRoutes.Rewind, (HttpContext c, string instanceId, OpsRequestHandler h, DurableTaskClient client) =>
+            h.RewindAsync(c.Request, instanceId, client, c.RequestAborted));
         endpoints.MapPost("/" + ManagementRoutes.RaiseEvent, (HttpContext c, string instanceId, string eventName, OpsRequestHandler h, DurableTaskClient client) =>
             h.RaiseEventAsync(c.Request, instanceId, eventName, client, c.RequestAborted));
 
         // Anything else under /api: a problem document, not an empty 404 or 405.
         endpoints.Map("/api/{**rest}", (HttpContext c) => ProblemMapper.ToResult(new Problem(
-            c.Request.Method is "GET" or "PUT" or "PATCH" or "POST" or "DELETE" ? 404 : 405,
+            c.Request.Method is "GET" or "HEAD" or "PUT" or "PATCH" or "POST" or "DELETE" ? 404 : 405,
             "no-route", "Not found", $"{c.Request.Method} {EntityRoutes.Printable(c.Request.Path.Value)} is not an API route.")));
         return endpoints;
     }

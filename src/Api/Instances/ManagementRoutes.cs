@@ -9,5 +9,6 @@ public static class ManagementRoutes
     public const string Suspend = Instance + "/suspend";
     public const string Resume = Instance + "/resume";
     public const string Restart = Instance + "/restart";
+    public const string Rewind = Instance + "/rewind";
     public const string RaiseEvent = Instance + "/raiseEvent/{eventName}";
 }

@@ -16,6 +16,9 @@ public sealed record Problem(int Status, string Slug, string Title, string Detai
     /// <summary>Schema errors: <c>[{"pointer","keyword","detail"}]</c> (RFC 9457 §3.2 extension member <c>errors</c>).</summary>
     public JsonArray? Errors { get; init; }
 
+    /// <summary>Per-item problems of a batch: <c>[{"index","id","status","type","detail","errors"?}]</c> (extension member <c>items</c>).</summary>
+    public JsonArray? Items { get; init; }
+
     /// <summary>Extra members (identifiers the caller can act on).</summary>
     public IReadOnlyDictionary<string, string?> Extensions { get; init; } = new Dictionary<string, string?>();
 
@@ -41,6 +44,11 @@ public sealed record Problem(int Status, string Slug, string Title, string Detai
         if (Errors is not null)
         {
             json["errors"] = Errors.DeepClone();
+        }
+
+        if (Items is not null)
+        {
+            json["items"] = Items.DeepClone();
         }
 
         if (traceId is not null)

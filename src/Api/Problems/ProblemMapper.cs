@@ -47,6 +47,7 @@ public static class ProblemMapper
         UnknownEntityException entity => new Problem(404, "unknown-entity", "Not found", entity.Message),
         RuleFormatException rule => new Problem(422, "invalid-rule", "Invalid rule", rule.Message),
         JsonException json => new Problem(400, "malformed-json", "Malformed JSON", "The body is not valid JSON: " + FirstLine(json.Message)),
+        SnapshotPreconditionFailedException precondition => new Problem(412, "precondition-failed", "Precondition failed", precondition.Message),
         EntityNotFoundException missing => new Problem(404, "not-found", "Not found", missing.Message),
         EntityChangedException changed => new Problem(412, "precondition-failed", "Precondition failed", changed.Message),
         WriteConflictException conflict => new Problem(409, "write-conflict", "Conflict", conflict.Message),
@@ -81,7 +82,12 @@ public static class ProblemMapper
         }
 
         var json = problem.ToJson(context.Request.Path.Value, context.TraceIdentifier);
-        await context.Response.WriteAsync(json.ToJsonString(), context.RequestAborted);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+        context.Response.ContentLength = bytes.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        }
     }
 
     /// <summary>An <see cref="IResult"/> writing the problem (for handlers returning results).</summary>

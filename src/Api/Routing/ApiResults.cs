@@ -27,8 +27,14 @@ public static class ApiResults
 
             if (body is not null)
             {
+                // Content-Length on GET and HEAD alike, so HEAD answers exactly GET's headers without the body.
+                var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
                 response.ContentType = "application/json; charset=utf-8";
-                await response.WriteAsync(body.ToJsonString(), httpContext.RequestAborted);
+                response.ContentLength = bytes.Length;
+                if (!HttpMethods.IsHead(httpContext.Request.Method))
+                {
+                    await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Instances;
@@ -12,9 +13,14 @@ namespace EccoStudio.Api.Writes;
 public sealed class DurableWorkScheduler : IEntityWorkScheduler
 {
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
-        StartAsync(client, nameof(WriteEntityOrchestrator), instanceId,
-            new WriteEntityInput(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author),
-            cancellationToken);
+        StartAsync(client, nameof(WriteEntityOrchestrator), instanceId, ToInput(write), cancellationToken);
+
+    public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken) =>
+        StartAsync(client, nameof(BatchWriteOrchestrator), instanceId, new BatchWriteInput(items), cancellationToken);
+
+    /// <summary>The orchestration input of an accepted write.</summary>
+    public static WriteEntityInput ToInput(AcceptedWrite write) =>
+        new(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author, write.Precondition);
 
     public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
         StartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,

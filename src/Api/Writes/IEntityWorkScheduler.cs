@@ -1,3 +1,4 @@
+using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask.Client;
 
@@ -11,6 +12,9 @@ public interface IEntityWorkScheduler
 {
     /// <summary>Starts WriteEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
     Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken);
+
+    /// <summary>Starts BatchWriteOrchestrator over <paramref name="items"/> as <paramref name="instanceId"/>; false when that instance already exists.</summary>
+    Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken);
 
     /// <summary>Starts DeleteEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists.</summary>
     Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken);

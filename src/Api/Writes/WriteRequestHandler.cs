@@ -19,7 +19,8 @@ namespace EccoStudio.Api.Writes;
 /// <c>PUT</c> (full document, <c>application/json</c>) and <c>PATCH</c> (<c>application/merge-patch+json</c>) of
 /// <c>/api/{env}/{entity}/{id}</c>: route → stamp the envelope → validate everything (id, envelope, schema, index
 /// keys) → start WriteEntityOrchestrator → 202 with <c>Location</c> and the check-status payload. Nothing is
-/// scheduled or written when validation fails. An <c>Idempotency-Key</c> maps a retried request to the same instance.
+/// scheduled or written when validation fails or an <c>If-Match</c>/<c>If-None-Match</c> condition does not hold
+/// (412; the condition is enforced again at the snapshot swap). An <c>Idempotency-Key</c> maps a retried request to the same instance.
 /// </summary>
 public sealed partial class WriteRequestHandler(
     StorageContext storage,
@@ -39,6 +40,7 @@ public sealed partial class WriteRequestHandler(
         var key = IdempotencyKey(request);
         var author = Author(request, settings);
         var mediaTypes = change == ChangeKind.MergePatch ? new[] { RequestBodies.MergePatch } : [RequestBodies.Json];
+        var precondition = ConditionalHeaders.Parse(request);
         var body = await RequestBodies.ReadObjectAsync(request, settings.MaxBodyBytes, mediaTypes, cancellationToken);
 
         var instanceId = InstanceIds.Write(target, key);
@@ -50,10 +52,11 @@ public sealed partial class WriteRequestHandler(
         }
 
         var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken);
+        ConditionalHeaders.EnsureSatisfied(precondition, current, target);
         EnvelopeStamper.Stamp(target, body, change, current?.Document, time.GetUtcNow());
         await new ChangeValidator(storage).PrepareAsync(target, body, Ulid.NewUlid(), change, cancellationToken);
 
-        var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key), cancellationToken);
+        var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key, precondition), cancellationToken);
         LogAccepted(logger, target.ToString(), change, instanceId, started);
         if (started)
         {
@@ -84,14 +87,19 @@ public sealed partial class WriteRequestHandler(
         }
 
         var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken) ?? throw new EntityNotFoundException(target);
-        var ifMatch = EntityPreconditions.IfMatch(request, target, current.Generation);
+        // The same If-Match / If-None-Match rules as writes (ConditionalHeaders); the delete then carries the
+        // generation that satisfied them and re-checks it where the snapshot is removed.
+        var precondition = ConditionalHeaders.Parse(request);
+        ConditionalHeaders.EnsureSatisfied(precondition, current, target);
+        long? ifMatch = precondition is { MustExist: true } or { MatchGenerations.Count: > 0 } ? current.Generation : null;
         var started = await scheduler.StartDeleteAsync(client, instanceId, new AcceptedDelete(target, time.GetUtcNow(), ifMatch, author, key), cancellationToken);
         LogAcceptedDelete(logger, target.ToString(), instanceId, started);
         return Accepted(links.Create(instanceId));
     }
 
+    /// <summary>202 with the check-status payload, <c>Location</c> and <c>Retry-After</c> (seconds before the first poll), as the Durable payload helpers answer.</summary>
     public static IResult Accepted(CheckStatusPayload payload) =>
-        ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri));
+        ApiResults.Json(StatusCodes.Status202Accepted, payload.ToJson(), ("Location", payload.StatusQueryGetUri), ("Retry-After", "1"));
 
     /// <summary>Names the write on the request's server span (identifiers only; never the body).</summary>
     private static void TagSpan(EntityTarget target, string instanceId)
@@ -105,7 +113,7 @@ public sealed partial class WriteRequestHandler(
         }
     }
 
-    private static string? IdempotencyKey(HttpRequest request)
+    internal static string? IdempotencyKey(HttpRequest request)
     {
         if (!request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
         {
@@ -124,7 +132,7 @@ public sealed partial class WriteRequestHandler(
     /// principal the host put on the request), never a header the caller chose; otherwise (no authentication at
     /// all) the <c>x-ecco-author</c> claim or <see cref="EccoApiOptions.DefaultAuthor"/>.
     /// </summary>
-    private static string Author(HttpRequest request, EccoApiOptions settings)
+    internal static string Author(HttpRequest request, EccoApiOptions settings)
     {
         if (request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name })
         {

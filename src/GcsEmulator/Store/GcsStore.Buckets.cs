@@ -33,6 +33,7 @@ public sealed partial class GcsStore
                 Fields = WritableFields(body),
             };
             _persistence.WriteBucket(meta);
+            Interlocked.Increment(ref _mutations);
             _buckets[meta.Name] = new BucketState(meta);
             return meta;
         }
@@ -121,6 +122,7 @@ public sealed partial class GcsStore
 
             var updated = current with { Fields = JsonTree.Materialize(fields), Metageneration = current.Metageneration + 1, Updated = Now() };
             _persistence.WriteBucket(updated);
+            Interlocked.Increment(ref _mutations);
             state.Meta = updated;
             return updated;
         }
@@ -140,6 +142,7 @@ public sealed partial class GcsStore
                 }
 
                 _persistence.DeleteBucket(name);
+                Interlocked.Increment(ref _mutations);
                 state.Deleted = true;
                 _buckets.TryRemove(name, out _);
             }
@@ -159,6 +162,7 @@ public sealed partial class GcsStore
                 NextNotificationId = current.NextNotificationId + 1,
             };
             _persistence.WriteBucket(updated);
+            Interlocked.Increment(ref _mutations);
             state.Meta = updated;
             return config;
         }
@@ -183,6 +187,7 @@ public sealed partial class GcsStore
 
             var updated = current with { Notifications = current.Notifications.Where(n => n.Id != id).ToList() };
             _persistence.WriteBucket(updated);
+            Interlocked.Increment(ref _mutations);
             state.Meta = updated;
         }
     }

@@ -70,6 +70,7 @@ public sealed partial class GcsStore
                     EventBasedHold = write.EventBasedHold,
                 };
                 _persistence.Commit(staged, meta);
+                Interlocked.Increment(ref _mutations);
                 committed = true;
                 slot ??= state.GetOrAddSlot(write.Name);
                 slot.Live = meta;
@@ -98,12 +99,14 @@ public sealed partial class GcsStore
         {
             var archived = live with { TimeDeleted = now };
             _persistence.WriteMeta(archived);
+            Interlocked.Increment(ref _mutations);
             slot.Noncurrent.Add(archived);
             Raise(ObjectEventTypes.Archive, state, archived, now, overwrittenBy: overwrittenBy);
         }
         else
         {
             _persistence.DeleteGeneration(live);
+            Interlocked.Increment(ref _mutations);
             Raise(ObjectEventTypes.Delete, state, live, now, overwrittenBy: overwrittenBy);
         }
     }
@@ -148,6 +151,7 @@ public sealed partial class GcsStore
                 Updated = now,
             };
             _persistence.WriteMeta(updated);
+            Interlocked.Increment(ref _mutations);
             var slot = state.Slot(name)!;
             if (ReferenceEquals(slot.Live, current))
             {
@@ -183,6 +187,7 @@ public sealed partial class GcsStore
             else
             {
                 _persistence.DeleteGeneration(current);
+                Interlocked.Increment(ref _mutations);
                 if (ReferenceEquals(slot.Live, current))
                 {
                     slot.Live = null;

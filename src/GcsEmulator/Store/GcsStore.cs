@@ -21,6 +21,7 @@ public sealed partial class GcsStore : IDisposable
     private readonly GenerationClock _clock;
     private readonly ConcurrentDictionary<string, BucketState> _buckets = new(StringComparer.Ordinal);
     private readonly Lock _bucketsSync = new();
+    private long _mutations;
 
     public GcsStore(IStorePersistence persistence, IMutationGate gate, IStoreChangeListener listener, TimeProvider? time = null)
     {
@@ -98,6 +99,13 @@ public sealed partial class GcsStore : IDisposable
             _persistence.Clear();
         }
     }
+
+    /// <summary>
+    /// How many changes were committed (objects written, archived, deleted or updated; buckets written or deleted) since
+    /// the store started: equal before and after a request means that request changed nothing (tests check refused
+    /// requests this way without listing the bucket).
+    /// </summary>
+    public long CommittedMutations => Interlocked.Read(ref _mutations);
 
     public byte[] ReadData(ObjectMeta meta) =>
         _persistence.ReadBlob(meta) ?? throw GcsException.ObjectNotFound(meta.Bucket, meta.Name, meta.Generation);

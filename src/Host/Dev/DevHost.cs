@@ -196,6 +196,8 @@ public sealed partial class DevHost : IAsyncDisposable
                 options.ConnectionString = connection;
             }
         }, registry => WritePathTasks.Register(registry, writePath));
+        // The management API answers for the engine's task hub only.
+        builder.Services.AddOptions<EccoApiOptions>().PostConfigure<IOptions<DurableEngineOptions>>((api, engine) => api.TaskHub = engine.Value.TaskHubName);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

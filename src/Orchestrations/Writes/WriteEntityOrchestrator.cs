@@ -22,9 +22,11 @@ namespace EccoStudio.Orchestrations.Writes;
 
 /// <summary>
 /// Input of a write: target (env, entity envelope name, id), the document (full) or RFC 7396 merge patch as JSON text,
-/// and who wrote it (kept in the result and the logs; the stored bytes stay exactly the document).
+/// who wrote it (kept in the result and the logs; the stored bytes stay exactly the document), and a conditional
+/// write's condition on the snapshot (If-Match / If-None-Match), enforced again at the snapshot swap.
 /// </summary>
-public sealed record WriteEntityInput(string Env, string Entity, string Id, string Document, ChangeKind Change = ChangeKind.Full, string? WrittenBy = null);
+public sealed record WriteEntityInput(string Env, string Entity, string Id, string Document, ChangeKind Change = ChangeKind.Full, string? WrittenBy = null,
+    SnapshotPrecondition? Precondition = null);
 
 /// <summary>What a completed write did: its history object, per-step attempts, alerts, and ops records for non-fatal failures.</summary>
 public sealed record WriteEntityResult(
@@ -96,7 +98,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         try
         {
             steps.Begin(WriteSteps.Snapshot);
-            snapshot = await context.CallActivityAsync<SnapshotStepOutput>(nameof(ApplySnapshotActivity), new ApplySnapshotInput(entity, prepared),
+            snapshot = await context.CallActivityAsync<SnapshotStepOutput>(nameof(ApplySnapshotActivity), new ApplySnapshotInput(entity, prepared, input.Precondition),
                 steps.Options(WriteSteps.Snapshot));
             steps.Complete(WriteSteps.Snapshot);
 

@@ -15,7 +15,7 @@ public sealed class EntityWritePipeline(StorageContext context)
     {
         var prepared = await new ChangeValidator(context).PrepareAsync(target, document, ulid, change, cancellationToken);
         var created = await new HistoryWriter(context).AppendAsync(prepared, cancellationToken);
-        var snapshot = await new SnapshotWriter(context).ApplyAsync(target, prepared.Record, cancellationToken);
+        var snapshot = await new SnapshotWriter(context).ApplyAsync(target, prepared.Record, cancellationToken: cancellationToken);
         await new ManifestWriter(context).UpsertEntryAsync(target, snapshot.After, snapshot.Generation, cancellationToken);
         var indexOps = await new IndexWriter(context).SyncAsync(target, snapshot.Before, snapshot.After, snapshot.Generation,
             trustPlan: !snapshot.PendingPointers, cancellationToken: cancellationToken);

@@ -17,7 +17,10 @@ namespace EccoStudio.Storage.Writes;
 /// </summary>
 public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 {
-    public async Task<SnapshotApplyResult> ApplyAsync(EntityTarget target, HistoryRecord change, CancellationToken cancellationToken = default)
+    /// <param name="precondition">A conditional write's condition on the snapshot, checked on every attempt right before
+    /// the swap (after the no-op check, so a retried step that already applied this change still succeeds).</param>
+    public async Task<SnapshotApplyResult> ApplyAsync(EntityTarget target, HistoryRecord change, SnapshotPrecondition? precondition = null,
+        CancellationToken cancellationToken = default)
     {
         var reader = new EntityReader(context);
         for (var attempt = 1; ; attempt++)
@@ -34,6 +37,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                     return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
                 }
 
+                ThrowIfViolated(target, precondition, current);
                 var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
                 if (fold.Document is null || JsonNode.DeepEquals(fold.Document, current.Document))
                 {
@@ -56,6 +60,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             }
             else
             {
+                ThrowIfViolated(target, precondition, current);
                 next = HistoryFold.Step(current?.Document, change);
                 last = change.Key;
             }
@@ -73,6 +78,14 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             {
                 // Someone else wrote in between: re-read and fold again.
             }
+        }
+    }
+
+    private static void ThrowIfViolated(EntityTarget target, SnapshotPrecondition? precondition, SnapshotState? current)
+    {
+        if (precondition?.Violation(current) is { } violation)
+        {
+            throw new SnapshotPreconditionFailedException($"Precondition failed for {target}: {violation} Another write changed it after this one was accepted.");
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class PlatformFunctions(HealthHandler health, PubSubBridgeHandler 
     /// <summary>Anonymous: load balancers and uptime probes carry no function key; the answer reveals only up/down.</summary>
     [Function("Health")]
     public Task<IResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "health")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
         health.HandleAsync(client, request.HttpContext.RequestAborted);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EccoStudio.Api.Writes;
+using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask.Client;
 
@@ -14,6 +15,9 @@ public sealed class RecordingScheduler : IEntityWorkScheduler
 
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
         Record("write", instanceId, write.Target.ToString(), null);
+
+    public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken) =>
+        Record("batch", instanceId, $"{items.Count} item(s)", null);
 
     public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
         Record("delete", instanceId, accepted.Target.ToString(), null);

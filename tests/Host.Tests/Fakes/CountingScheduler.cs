@@ -13,6 +13,10 @@ public sealed class CountingScheduler(IEntityWorkScheduler inner) : IEntityWorkS
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
         inner.StartWriteAsync(client, instanceId, write, cancellationToken);
 
+    public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<EccoStudio.Orchestrations.Writes.WriteEntityInput> items,
+        CancellationToken cancellationToken) =>
+        inner.StartBatchAsync(client, instanceId, items, cancellationToken);
+
     public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
         inner.StartDeleteAsync(client, instanceId, accepted, cancellationToken);
 

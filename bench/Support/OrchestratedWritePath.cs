@@ -5,6 +5,7 @@ using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 using Google.Cloud.Storage.V1;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -53,8 +54,10 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
     public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full)
     {
         var instanceId = $"bench-{Interlocked.Increment(ref _instances)}-{id}";
-        await Client.StartOrchestrationAsync(new TaskName(nameof(WriteEntityOrchestrator)), instanceId,
-            new WriteEntityInput(Ventures.Env, "venture", id, document, change));
+        // Staged as the API stages it (claim check): the staging put is part of what a write costs.
+        var input = await WriteStaging.StageAsync(Engine.Services.GetRequiredService<StorageContext>(),
+            new WriteEntityInput(Ventures.Env, "venture", id, document, change), instanceId);
+        await Client.StartOrchestrationAsync(new TaskName(nameof(WriteEntityOrchestrator)), instanceId, input);
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var done = await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, guard.Token);
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)

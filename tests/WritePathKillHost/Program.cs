@@ -4,6 +4,8 @@ using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Writes;
+using Microsoft.Extensions.DependencyInjection;
 
 // Usage: EccoStudio.WritePathKillHost <connection-string> <task-hub> <worker-id> <gcs-endpoint> <bucket> <schemas-folder> <count> <accepted-file>
 // Starts <count> WriteEntityOrchestrator instances ("kill-write-0" ...; venture V-K0 ...) on the Azure Storage backend,
@@ -46,8 +48,9 @@ await using (var accepted = new StreamWriter(args[7], append: false) { AutoFlush
         var document = $$$"""
             {"id":"{{{id}}}","entity":"venture","env":"dev","schema_version":"1.0.0","created_at":"2025-11-01T00:00:00Z","updated_at":"2025-11-06T10:00:00Z","lead":"Bob","status":"Pilot"}
             """;
-        var result = await engine.Client.TryStartOrchestrationAsync(nameof(WriteEntityOrchestrator), $"kill-write-{i}",
-            new WriteEntityInput("dev", "venture", id, document));
+        var instanceId = $"kill-write-{i}";
+        var input = await WriteStaging.StageAsync(engine.Services.GetRequiredService<StorageContext>(), new WriteEntityInput("dev", "venture", id, document), instanceId);
+        var result = await engine.Client.TryStartOrchestrationAsync(nameof(WriteEntityOrchestrator), instanceId, input);
         if (result.Started)
         {
             await accepted.WriteLineAsync(result.InstanceId);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using EccoStudio.Activities.Common;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.Activities.Alerts;
 
-/// <summary>Input: the alert, the env whose <c>logs/</c> hold the delivery record, the owner (orchestration instance) and the time to stamp.</summary>
+/// <summary>Input: the alert (its body by reference), the env whose <c>logs/</c> hold the delivery record, the owner (orchestration instance) and the time to stamp.</summary>
 public sealed record DeliverAlertInput(string Env, AlertMessage Alert, string Owner, DateTimeOffset At);
 
 /// <summary>The record's final or current state, the POSTs made by this run, and the last error.</summary>
@@ -32,7 +33,8 @@ public sealed record DeliverAlertOutput(string DedupeKey, string State, int Post
 /// <see cref="AlertDeliveryException"/> so the orchestrator's retry policy runs it again.
 /// The destination is the configured webhook the alert names (<see cref="StorageContext.Webhooks"/>), checked again
 /// here (a webhook removed or refused since the rule was written is "rejected", never posted) and dialled only through
-/// <see cref="WebhookHttpHandler"/>. Records, logs and errors name the webhook, never its URL (a credential).
+/// <see cref="WebhookHttpHandler"/>. Records, logs and errors name the webhook, never its URL (a credential), and never
+/// hold the body: it is read from its staged copy just before posting, and that copy is discarded once the record is final.
 /// </summary>
 public sealed partial class DeliverAlertActivity(
     StorageContext storage,
@@ -51,6 +53,7 @@ public sealed partial class DeliverAlertActivity(
         if (state is AlertDeliveryState.Delivered or AlertDeliveryState.Rejected or AlertDeliveryState.Unknown || owner != input.Owner)
         {
             AlertTelemetry.Suppressed.Add(1, new KeyValuePair<string, object?>(EccoTags.Reason, owner != input.Owner ? "other_owner" : "already_" + state));
+            await DiscardPayloadAsync(input); // this owner's copy: it will not post
             return new DeliverAlertOutput(alert.DedupeKey, state ?? AlertDeliveryState.Unknown, 0, EnvelopeReader.TryGetString(record, "last_error"));
         }
 
@@ -59,6 +62,7 @@ public sealed partial class DeliverAlertActivity(
             await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Unknown, input.At, "a previous attempt stopped while posting");
             LogUnknown(logger, alert.DedupeKey);
             AlertTelemetry.Suppressed.Add(1, new KeyValuePair<string, object?>(EccoTags.Reason, "interrupted"));
+            await DiscardPayloadAsync(input);
             return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Unknown, 0, "a previous attempt stopped while posting");
         }
 
@@ -66,7 +70,18 @@ public sealed partial class DeliverAlertActivity(
         {
             await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Rejected, input.At, refused);
             LogRefused(logger, alert.DedupeKey, alert.Webhook);
+            await DiscardPayloadAsync(input);
             return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Rejected, 0, refused);
+        }
+
+        var payload = alert.Payload ?? (alert.StagedPayload is { } staged && await new StagedObjects(storage).ReadAsync(input.Env, staged) is { } bytes
+            ? Encoding.UTF8.GetString(bytes)
+            : null);
+        if (payload is null)
+        {
+            const string gone = "the alert body is no longer staged (cleared by the tmp/ lifecycle)";
+            await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Rejected, input.At, gone);
+            return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Rejected, 0, gone);
         }
 
         var client = httpClients.CreateClient(AlertDeliveryOptions.HttpClientName);
@@ -79,7 +94,7 @@ public sealed partial class DeliverAlertActivity(
             }
 
             generation = await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Posting, input.At, lastError, countAttempt: true);
-            var (outcome, error) = await PostAsync(client, destination, alert);
+            var (outcome, error) = await PostAsync(client, destination, alert.DedupeKey, payload);
             lastError = error;
             var next = outcome switch
             {
@@ -93,6 +108,7 @@ public sealed partial class DeliverAlertActivity(
             if (next != AlertDeliveryState.Retryable)
             {
                 LogOutcome(logger, alert.DedupeKey, alert.Webhook, next);
+                await DiscardPayloadAsync(input);
                 return new DeliverAlertOutput(alert.DedupeKey, next, attempt, error);
             }
         }
@@ -150,14 +166,17 @@ public sealed partial class DeliverAlertActivity(
         return info.Generation;
     }
 
-    private async Task<(PostOutcome Outcome, string? Error)> PostAsync(HttpClient client, Uri destination, AlertMessage alert)
+    /// <summary>A final record (or another owner's) needs this owner's staged body no more.</summary>
+    private Task DiscardPayloadAsync(DeliverAlertInput input) => StagedCopies.DiscardAsync(storage, input.Env, input.Alert.StagedPayload, logger);
+
+    private async Task<(PostOutcome Outcome, string? Error)> PostAsync(HttpClient client, Uri destination, string dedupeKey, string payload)
     {
         using var timeout = new CancellationTokenSource(options.RequestTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, destination)
         {
-            Content = new StringContent(alert.Payload, Encoding.UTF8, "application/json"),
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", alert.DedupeKey);
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", dedupeKey);
         request.Options.Set(EccoTelemetryNames.RedactUrl, true); // webhook URLs often carry a secret in the path
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
@@ -7,8 +8,15 @@ namespace EccoStudio.Activities.Snapshots;
 /// <summary>Input: the entity to rebuild.</summary>
 public sealed record RebuildSnapshotInput(EntityRef Entity);
 
-/// <summary>Before/after (null when there is no history), generation, and whether anything was written.</summary>
-public sealed record RebuildSnapshotOutput(string? Before, string? After, long Generation, bool Changed);
+/// <summary>
+/// Whether a snapshot is in place after the rebuild (<see cref="Exists"/>), its generation, and whether anything was
+/// written. <see cref="Before"/>/<see cref="After"/> (null when there is no snapshot) are the in-process view, never serialized.
+/// </summary>
+public sealed record RebuildSnapshotOutput([property: JsonIgnore] string? Before, [property: JsonIgnore] string? After, long Generation, bool Changed)
+{
+    /// <summary>History folds to a live entity: its snapshot is in place at <see cref="Generation"/>.</summary>
+    public bool Exists { get; init; }
+}
 
 /// <summary>
 /// Reconcile: the snapshot rebuilt from all history, ordered by (updated_at, ULID), compensated records skipped
@@ -21,6 +29,6 @@ public sealed class RebuildSnapshotActivity(StorageContext storage) : TaskActivi
         var result = await new SnapshotWriter(storage).RebuildAsync(input.Entity.ToTarget());
         return result is null
             ? new RebuildSnapshotOutput(null, null, 0, false)
-            : new RebuildSnapshotOutput(WireJson.Text(result.Before), WireJson.Text(result.After), result.Generation, result.Changed);
+            : new RebuildSnapshotOutput(WireJson.Text(result.Before), WireJson.Text(result.After), result.Generation, result.Changed) { Exists = true };
     }
 }

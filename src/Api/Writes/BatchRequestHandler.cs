@@ -6,6 +6,8 @@ using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
+using EccoStudio.Orchestrations.Batches;
+using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Naming;
@@ -95,8 +97,10 @@ public sealed partial class BatchRequestHandler(
             });
         }
 
-        var input = writes.Select(w => DurableWorkScheduler.ToInput(w!)).ToList();
-        var started = await scheduler.StartBatchAsync(client, instanceId, input, cancellationToken);
+        // Each item's change is staged for its sub-orchestration: the batch input carries references, never documents.
+        var input = await WriteStaging.StageAsync(storage, new BatchWriteInput(writes.Select(w => DurableWorkScheduler.ToInput(w!)).ToList()), instanceId,
+            cancellationToken);
+        var started = await scheduler.StartBatchAsync(client, instanceId, input.Items, cancellationToken);
         LogAccepted(logger, servedEnv, kind.Prefix, items.Count, instanceId, started);
         return WriteRequestHandler.Accepted(links.Create(instanceId));
     }

@@ -9,7 +9,11 @@ using Microsoft.DurableTask.Client;
 
 namespace EccoStudio.Api.Writes;
 
-/// <summary>Starts the shared orchestrator classes (by class name, as both hosts register them) with dedupe.</summary>
+/// <summary>
+/// Starts the shared orchestrator classes (by class name, as both hosts register them) with dedupe. Writes arrive
+/// staged (<see cref="WriteStaging"/>, by the request handlers): the orchestration input carries the reference, never
+/// the document.
+/// </summary>
 public sealed class DurableWorkScheduler : IEntityWorkScheduler
 {
     public Task<bool> StartWriteAsync(DurableTaskClient client, string instanceId, AcceptedWrite write, CancellationToken cancellationToken) =>
@@ -18,9 +22,14 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
     public Task<bool> StartBatchAsync(DurableTaskClient client, string instanceId, IReadOnlyList<WriteEntityInput> items, CancellationToken cancellationToken) =>
         StartAsync(client, nameof(BatchWriteOrchestrator), instanceId, new BatchWriteInput(items), cancellationToken);
 
-    /// <summary>The orchestration input of an accepted write.</summary>
+    /// <summary>The orchestration input of an accepted write: its staged change when it has one (else the document, to stage).</summary>
     public static WriteEntityInput ToInput(AcceptedWrite write) =>
-        new(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Body.ToJsonString(), write.Change, write.Author, write.Precondition);
+        new(write.Target.Env, write.Target.Kind.Name, write.Target.Id, write.Staged is null ? write.Body.ToJsonString() : null, write.Change, write.Author,
+            write.Precondition)
+        {
+            Staged = write.Staged,
+            UpdatedAt = write.UpdatedAt,
+        };
 
     public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>
         StartAsync(client, nameof(DeleteEntityOrchestrator), instanceId,

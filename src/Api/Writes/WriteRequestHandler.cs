@@ -12,6 +12,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using EccoStudio.Orchestrations.Instances;
+using EccoStudio.Orchestrations.Writes;
 
 namespace EccoStudio.Api.Writes;
 
@@ -56,7 +57,11 @@ public sealed partial class WriteRequestHandler(
         EnvelopeStamper.Stamp(target, body, change, current?.Document, time.GetUtcNow());
         await new ChangeValidator(storage).PrepareAsync(target, body, Ulid.NewUlid(), change, cancellationToken);
 
-        var started = await scheduler.StartWriteAsync(client, instanceId, new AcceptedWrite(target, change, body, author, key, precondition), cancellationToken);
+        // Claim check (docs/security.md "Personal data and the engine"): the orchestration carries a reference to the
+        // change staged under tmp/writes/, never the document.
+        var (staged, updatedAt) = await WriteStaging.StageAsync(storage, target.Env, body, change, instanceId, cancellationToken);
+        var accepted = new AcceptedWrite(target, change, body, author, key, precondition) { Staged = staged, UpdatedAt = updatedAt };
+        var started = await scheduler.StartWriteAsync(client, instanceId, accepted, cancellationToken);
         LogAccepted(logger, target.ToString(), change, instanceId, started);
         if (started)
         {

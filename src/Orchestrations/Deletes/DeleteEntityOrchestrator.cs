@@ -89,14 +89,14 @@ public sealed partial class DeleteEntityOrchestrator(WritePathOptions options) :
         steps.Complete(WriteSteps.Snapshot);
 
         steps.Begin(WriteSteps.Manifest);
-        var entry = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, "{}", MatchCurrentSnapshot: true),
+        var entry = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, null, MatchCurrentSnapshot: true),
             steps.Options(WriteSteps.Manifest));
         steps.Complete(WriteSteps.Manifest);
 
         steps.Begin(WriteSteps.Indices);
         var pointers = await context.CallActivityAsync<int>(nameof(RepairIndicesActivity), new RepairIndicesInput(entity), steps.Options(WriteSteps.Indices));
         steps.Complete(WriteSteps.Indices);
-        return (rebuilt.After is null, entry, pointers);
+        return (!rebuilt.Exists, entry, pointers);
     }
 
     private static async Task<string> CompensateAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity, PreparedChangeOutput tombstone, string reason)
@@ -107,7 +107,7 @@ public sealed partial class DeleteEntityOrchestrator(WritePathOptions options) :
             steps.Compensating("history");
             var record = await context.CallActivityAsync<AppendCompensationOutput>(nameof(AppendCompensationActivity),
                 new AppendCompensationInput(entity, tombstone.Key, DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString(),
-                    context.CurrentUtcDateTime, reason, tombstone.Body),
+                    context.CurrentUtcDateTime, reason, null) { EnvelopeHistoryObject = tombstone.ObjectName },
                 steps.Options(WriteSteps.Compensate));
             steps.Compensating("settle");
             var settled = await SettleAsync(context, steps, entity);

@@ -45,7 +45,7 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         // When history folds to nothing (a tombstone last, or no live record) the rebuild removed the snapshot; the
         // manifest entry and pointers are then settled against its absence (removed) like any other state.
         steps.Begin("manifest");
-        var manifest = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, rebuilt.After ?? "{}", MatchCurrentSnapshot: true),
+        var manifest = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, null, MatchCurrentSnapshot: true),
             steps.Options("manifest"));
         steps.Complete("manifest");
 
@@ -54,13 +54,13 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         steps.Complete("indices");
 
         var alerts = new List<DeliverAlertOutput>();
-        if (rebuilt.Changed && rebuilt.After is not null)
+        if (rebuilt.Changed && rebuilt.Exists)
         {
             steps.Begin("rules");
             try
             {
                 var fired = await context.CallActivityAsync<IReadOnlyList<AlertMessage>>(nameof(EvaluateRulesActivity),
-                    new EvaluateRulesInput(entity, rebuilt.After), steps.Options("rules"));
+                    new EvaluateRulesInput(entity, null) { SnapshotGeneration = rebuilt.Generation, Owner = context.InstanceId }, steps.Options("rules"));
                 foreach (var alert in fired)
                 {
                     alerts.Add(await context.CallActivityAsync<DeliverAlertOutput>(nameof(DeliverAlertActivity),
@@ -78,6 +78,6 @@ public sealed class ReconcileEntityOrchestrator(WritePathOptions options) : Task
         }
 
         steps.Finish("completed");
-        return new ReconcileEntityResult(rebuilt.After is not null, rebuilt.Changed, manifest, indexWrites, alerts);
+        return new ReconcileEntityResult(rebuilt.Exists, rebuilt.Changed, manifest, indexWrites, alerts);
     }
 }

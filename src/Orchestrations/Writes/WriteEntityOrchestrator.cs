@@ -12,21 +12,31 @@ using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
-using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Writes;
+using System.Text.Json.Serialization;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.Orchestrations.Writes;
 
 /// <summary>
-/// Input of a write: target (env, entity envelope name, id), the document (full) or RFC 7396 merge patch as JSON text,
-/// who wrote it (kept in the result and the logs; the stored bytes stay exactly the document), and a conditional
-/// write's condition on the snapshot (If-Match / If-None-Match), enforced again at the snapshot swap.
+/// Input of a write: target (env, entity envelope name, id), the change by reference (<see cref="Staged"/>: the full
+/// document or RFC 7396 merge patch staged under <c>tmp/writes/</c> by <see cref="WriteStaging"/>, and its
+/// <see cref="UpdatedAt"/>), who wrote it (kept in the result and the logs; the stored bytes stay exactly the
+/// document), and a conditional write's condition on the snapshot (If-Match / If-None-Match), enforced again at the
+/// snapshot swap. The engine never carries the document itself (claim check, docs/security.md "Personal data and the
+/// engine"): <see cref="Document"/> is what a caller hands to <see cref="WriteStaging"/> and is never serialized.
 /// </summary>
-public sealed record WriteEntityInput(string Env, string Entity, string Id, string Document, ChangeKind Change = ChangeKind.Full, string? WrittenBy = null,
-    SnapshotPrecondition? Precondition = null);
+public sealed record WriteEntityInput(string Env, string Entity, string Id, [property: JsonIgnore] string? Document, ChangeKind Change = ChangeKind.Full,
+    string? WrittenBy = null, SnapshotPrecondition? Precondition = null)
+{
+    /// <summary>The staged change (set by <see cref="WriteStaging"/>).</summary>
+    public StagedDocument? Staged { get; init; }
+
+    /// <summary>The change's <c>updated_at</c> as written in it: with the ULID it names the history object before any activity runs.</summary>
+    public string? UpdatedAt { get; init; }
+}
 
 /// <summary>What a completed write did: its history object, per-step attempts, alerts, and ops records for non-fatal failures.</summary>
 public sealed record WriteEntityResult(
@@ -43,8 +53,13 @@ public sealed record WriteEntityResult(
 /// One write as a saga of idempotent activities, in the spec's order (§5): validate → history → snapshot → manifest
 /// entry → index pointers → rules/alerts. Before any activity runs, the history key (updated_at + a ULID derived from
 /// <c>CurrentUtcDateTime</c> and <c>NewGuid()</c>) and so the history object name are fixed: every retry and replay
-/// targets the same objects. Each step runs under <see cref="StepTracker"/>'s retry policy (only transient failures
-/// retried, bounded, exponential backoff); the custom status shows step, attempt and last error.
+/// targets the same objects. No document crosses the engine (docs/reliability.md "Claim check"): validation and the
+/// history step read the staged change, the snapshot step reads the history object, and every later step reads the
+/// snapshot at the generation the snapshot step wrote. The staged copy is discarded by the rules step (the last step
+/// of a committed write) or with the compensation record; a write that failed before its history landed keeps it (a
+/// restart re-runs the same input) until the <c>tmp/</c> lifecycle clears it. Each step runs under
+/// <see cref="StepTracker"/>'s retry policy (only transient failures retried, bounded, exponential backoff); the
+/// custom status shows step, attempt and last error.
 /// Compensation, when snapshot, manifest or indices fail for good after history was written: append a compensation
 /// record (history stays append-only; every fold now skips the change), restore the snapshot if it is still this
 /// write's (else rebuild it from history), restore the manifest entry, move the pointers back; then end Failed with
@@ -59,8 +74,13 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         var target = EntityTarget.Of(input.Env, input.Entity, input.Id);
         var entity = EntityRef.From(target);
         var ulid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
-        var document = JsonText.ParseObject(input.Document);
-        if (!EnvelopeReader.TryGetUpdatedAt(document, out var updatedAt))
+        if (input.Staged is not { } staged)
+        {
+            throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
+                $"Write of {target} rejected at step {WriteSteps.Validate}: the change was not staged (writes start through the API, or WriteStaging); nothing was written.");
+        }
+
+        if (!Rfc3339.TryParseUtc(input.UpdatedAt, out var updatedAt))
         {
             throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
                 $"Write of {target} rejected at step {WriteSteps.Validate}: the document has no valid updated_at; nothing was written.");
@@ -72,7 +92,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
         steps.Begin(WriteSteps.Validate);
         var prepared = await RunAsync<PreparedChangeOutput>(context, steps, target, WriteSteps.Validate, nameof(ValidateChangeActivity),
-            new ValidateChangeInput(entity, input.Document, input.Change, ulid.ToString()), "nothing was written");
+            new ValidateChangeInput(entity, null, input.Change, ulid.ToString()) { Staged = staged }, "nothing was written");
         if (prepared.ObjectName != historyObject)
         {
             throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
@@ -103,13 +123,17 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             steps.Complete(WriteSteps.Snapshot);
 
             steps.Begin(WriteSteps.Manifest);
-            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, snapshot.After, SnapshotGeneration: snapshot.Generation),
+            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, null, SnapshotGeneration: snapshot.Generation),
                 steps.Options(WriteSteps.Manifest));
             steps.Complete(WriteSteps.Manifest);
 
             steps.Begin(WriteSteps.Indices);
             indexWrites = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                new SyncIndicesInput(entity, snapshot.Before, snapshot.After, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed || snapshot.PendingPointers),
+                new SyncIndicesInput(entity, null, null, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed || snapshot.PendingPointers)
+                {
+                    BeforeGeneration = snapshot.BeforeGeneration,
+                    PlanEmpty = snapshot.IndexPlanEmpty,
+                },
                 steps.Options(WriteSteps.Indices));
             steps.Complete(WriteSteps.Indices);
         }
@@ -118,7 +142,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             var failedStep = steps.CurrentStep;
             var error = StepFailures.Describe(failure);
             var attempts = steps.Failures(failedStep);
-            var undone = await CompensateAsync(context, steps, entity, prepared, snapshot, failedStep, error, attempts);
+            var undone = await CompensateAsync(context, steps, entity, prepared, staged, snapshot, failedStep, error, attempts);
             LogCompensated(logger, target.ToString(), failedStep, error);
             steps.Finish(WriteSteps.Failed);
             throw new WriteFailedException(target.ToString(), failedStep,
@@ -132,7 +156,8 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         try
         {
             fired = await context.CallActivityAsync<IReadOnlyList<AlertMessage>>(nameof(EvaluateRulesActivity),
-                new EvaluateRulesInput(entity, snapshot.After), steps.Options(WriteSteps.Rules));
+                new EvaluateRulesInput(entity, null) { SnapshotGeneration = snapshot.Generation, Owner = context.InstanceId, DiscardStaged = staged },
+                steps.Options(WriteSteps.Rules));
             steps.Complete(WriteSteps.Rules);
         }
         catch (TaskFailedException failure)
@@ -184,7 +209,7 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
     }
 
     private static async Task<string> CompensateAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity, PreparedChangeOutput prepared,
-        SnapshotStepOutput? snapshot, string failedStep, string error, int attempts)
+        StagedDocument staged, SnapshotStepOutput? snapshot, string failedStep, string error, int attempts)
     {
         steps.Begin(WriteSteps.Compensate);
         var reason = $"{failedStep} failed after {attempts} attempt(s): {error}";
@@ -193,15 +218,22 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         try
         {
             steps.Compensating("history");
+            // The envelope comes from the failed change's resulting snapshot, else its history object when that is a
+            // full document, else the current snapshot; all by reference.
             var record = await context.CallActivityAsync<AppendCompensationOutput>(nameof(AppendCompensationActivity),
-                new AppendCompensationInput(entity, prepared.Key, compensationUlid.ToString(), context.CurrentUtcDateTime, reason,
-                    snapshot?.After ?? (prepared.Change == ChangeKind.Full ? prepared.Body : null)),
+                new AppendCompensationInput(entity, prepared.Key, compensationUlid.ToString(), context.CurrentUtcDateTime, reason, null)
+                {
+                    EnvelopeSnapshotGeneration = snapshot?.Generation ?? 0,
+                    EnvelopeHistoryObject = prepared.Change == ChangeKind.Full ? prepared.ObjectName : null,
+                    DiscardStaged = staged,
+                },
                 steps.Options(WriteSteps.Compensate));
             undone.Add($"compensation record {record.ObjectName}");
 
             steps.Compensating("snapshot");
             var restored = await context.CallActivityAsync<RestoreSnapshotOutput>(nameof(RestoreSnapshotActivity),
-                new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, snapshot?.Before, snapshot?.BeforeKey), steps.Options(WriteSteps.Compensate));
+                new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, null, snapshot?.BeforeKey) { PriorGeneration = snapshot?.BeforeGeneration },
+                steps.Options(WriteSteps.Compensate));
             undone.Add($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
 
             // Manifest entry and pointers follow the restored snapshot whatever step failed: a concurrent writer may
@@ -211,12 +243,15 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             {
                 steps.Compensating("manifest");
                 var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
-                    new RestoreManifestEntryInput(entity, snapshot?.After ?? prepared.Body, restored.Snapshot), steps.Options(WriteSteps.Compensate));
+                    new RestoreManifestEntryInput(entity, null, null), steps.Options(WriteSteps.Compensate));
                 undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
 
                 steps.Compensating("indices");
                 var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                    new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation, RepairAfter: true),
+                    new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
+                    {
+                        BeforeGeneration = snapshot?.Generation ?? 0,
+                    },
                     steps.Options(WriteSteps.Compensate));
                 undone.Add($"{moved} pointer write(s) undone");
             }

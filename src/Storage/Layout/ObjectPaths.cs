@@ -73,6 +73,15 @@ public sealed class ObjectPaths(StorageLayoutOptions options)
 
     public static string Tmp(string env, string relative) => $"{EnvRoot(env)}tmp/{CheckRelative(relative)}";
 
+    /// <summary>
+    /// <c>env/{env}/tmp/writes/{key}.json</c>: a change document staged for the engine to carry by reference (claim
+    /// check, docs/security.md "Personal data and the engine"); <paramref name="key"/> is 64 hex characters.
+    /// </summary>
+    public static string StagedWrite(string env, string key) => Tmp(env, $"writes/{key}.json");
+
+    /// <summary><c>env/{env}/tmp/alerts/{key}.json</c>: a rendered alert body, staged until its delivery record is final.</summary>
+    public static string StagedAlert(string env, string key) => Tmp(env, $"alerts/{key}.json");
+
     private static string CheckRelative(string relative)
     {
         foreach (var segment in relative.Split('/'))

@@ -19,9 +19,7 @@ public sealed class ChangeValidator(StorageContext context)
     public async Task<PreparedChange> PrepareAsync(EntityTarget target, JsonObject document, Ulid ulid, ChangeKind change = ChangeKind.Full,
         CancellationToken cancellationToken = default)
     {
-        var body = JsonText.Clone(document);
-        body.Remove(HistoryRecord.ChangeMember);
-        body.Remove(HistoryRecord.CompensatesMember);
+        var body = Strip(document);
         JsonObject resulting;
         if (change == ChangeKind.MergePatch)
         {
@@ -64,6 +62,37 @@ public sealed class ChangeValidator(StorageContext context)
 
         var key = new HistoryKey(envelope.UpdatedAt, ulid);
         return new PreparedChange(target, key, change, body, JsonText.ToBytes(body), ObjectPaths.History(target, key));
+    }
+
+    /// <summary>
+    /// The exact bytes <see cref="PrepareAsync"/> returns for a valid change, computed from the change alone (no
+    /// validation, no I/O): the members the model owns dropped, <c>schema_version</c> in its normal form, a merge patch
+    /// marked. A change is staged in this form (docs/reliability.md "Claim check"), so validation can confirm the staged
+    /// bytes are the ones to store and the history step copies them as they are.
+    /// </summary>
+    public static byte[] StoredForm(JsonObject document, ChangeKind change)
+    {
+        var body = Strip(document);
+        if (EnvelopeReader.TryGetString(body, EnvelopeReader.SchemaVersionField) is { } text && SchemaVersion.TryParse(text, out var version)
+            && text != version.ToString())
+        {
+            body[EnvelopeReader.SchemaVersionField] = version.ToString();
+        }
+
+        if (change == ChangeKind.MergePatch)
+        {
+            body[HistoryRecord.ChangeMember] = PreparedChange.Marker(change);
+        }
+
+        return JsonText.ToBytes(body);
+    }
+
+    private static JsonObject Strip(JsonObject document)
+    {
+        var body = JsonText.Clone(document);
+        body.Remove(HistoryRecord.ChangeMember);
+        body.Remove(HistoryRecord.CompensatesMember);
+        return body;
     }
 
     /// <summary>

@@ -11,9 +11,17 @@ namespace EccoStudio.Storage.Writes;
 /// <summary>Reads: snapshot (+generation), history (newest first, paged), fold as of a time, index queries.</summary>
 public sealed class EntityReader(StorageContext context)
 {
-    public async Task<SnapshotState?> GetSnapshotAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    public Task<SnapshotState?> GetSnapshotAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
+        GetSnapshotAsync(target, null, cancellationToken);
+
+    /// <summary>
+    /// The snapshot as one generation held it (versioning keeps replaced generations as noncurrent versions), or the
+    /// live one when <paramref name="generation"/> is null; null when that generation is gone (an unversioned bucket,
+    /// or the lifecycle removed it) or there is no snapshot.
+    /// </summary>
+    public async Task<SnapshotState?> GetSnapshotAsync(EntityTarget target, long? generation, CancellationToken cancellationToken = default)
     {
-        var stored = await context.Store.GetAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), null, cancellationToken);
+        var stored = await context.Store.GetAsync(context.Bucket(target.Env), ObjectPaths.Snapshot(target), generation, cancellationToken);
         if (stored is null)
         {
             return null;

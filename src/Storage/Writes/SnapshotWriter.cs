@@ -34,14 +34,22 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                 // document that a newer merge patch was already folded onto) is placed in order by a rebuild.
                 if (change.Key == applied)
                 {
-                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
+                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt)
+                    {
+                        BeforeGeneration = current.Generation,
+                        PendingPointers = !current.Pending.IsEmpty,
+                    };
                 }
 
                 ThrowIfViolated(target, precondition, current);
                 var (fold, names) = await FoldHistoryAsync(reader, target, cancellationToken);
                 if (fold.Document is null || JsonNode.DeepEquals(fold.Document, current.Document))
                 {
-                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
+                    return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt)
+                    {
+                        BeforeGeneration = current.Generation,
+                        PendingPointers = !current.Pending.IsEmpty,
+                    };
                 }
 
                 try
@@ -50,6 +58,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                     return new SnapshotApplyResult(current.Document, rebuilt.Document, rebuilt.Generation, true, attempt)
                     {
                         BeforeLastApplied = current.LastApplied,
+                        BeforeGeneration = current.Generation,
                         PendingPointers = !rebuilt.Pending.IsEmpty,
                     };
                 }
@@ -71,6 +80,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                 return new SnapshotApplyResult(current?.Document, next, written.Generation, true, attempt)
                 {
                     BeforeLastApplied = current?.LastApplied,
+                    BeforeGeneration = current?.Generation ?? 0,
                     PendingPointers = !written.Pending.IsEmpty,
                 };
             }
@@ -121,7 +131,11 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
 
             if (current is not null && current.LastApplied == fold.LastApplied && JsonNode.DeepEquals(current.Document, fold.Document))
             {
-                return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt) { PendingPointers = !current.Pending.IsEmpty };
+                return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt)
+                    {
+                        BeforeGeneration = current.Generation,
+                        PendingPointers = !current.Pending.IsEmpty,
+                    };
             }
 
             try
@@ -130,6 +144,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
                 return new SnapshotApplyResult(current?.Document, rebuilt.Document, rebuilt.Generation, true, attempt)
                 {
                     BeforeLastApplied = current?.LastApplied,
+                    BeforeGeneration = current?.Generation ?? 0,
                     PendingPointers = !rebuilt.Pending.IsEmpty,
                 };
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
@@ -7,6 +8,7 @@ using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Snapshots;
 using EccoStudio.Orchestrations.Steps;
+using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.History;
@@ -137,19 +139,32 @@ public sealed class WriteProtocolSimulation
         _scheduler.Random.NextBytes(bytes);
         var ulid = DeterministicUlid.Create(Base.AddSeconds(write.Offset).UtcDateTime, new Guid(bytes));
         var entity = new EntityRef("dev", "venture", id);
-        _scheduler.Spawn($"w{n}({id})", () => WriteAsync(entity, write.Document, write.Change, ulid));
+        var instance = $"w{n}";
+        _scheduler.Spawn($"{instance}({id})", () => WriteAsync(entity, write.Document, write.Change, ulid, instance));
     }
 
-    /// <summary>The write saga, step for step as <see cref="Writes.WriteEntityOrchestrator"/> runs it.</summary>
-    private async Task WriteAsync(EntityRef entity, string document, ChangeKind change, Ulid ulid)
+    /// <summary>
+    /// The write saga, step for step as <see cref="Writes.WriteEntityOrchestrator"/> runs it, including its claim check:
+    /// the change staged first (as the API does), every activity input and output passed through JSON as the engine
+    /// passes them (<see cref="Wire{T}"/>), so the activities see references, never documents.
+    /// </summary>
+    private async Task WriteAsync(EntityRef entity, string document, ChangeKind change, Ulid ulid, string instance)
     {
-        var (valid, prepared) = await StepAsync(() => new ValidateChangeActivity(_storage).RunAsync(_activity, new ValidateChangeInput(entity, document, change, ulid.ToString())));
+        var (accepted, input) = await StepAsync(() => WriteStaging.StageAsync(_storage, new WriteEntityInput(entity.Env, entity.Entity, entity.Id, document, change), instance));
+        if (!accepted)
+        {
+            // The request would have failed (5xx) before the write was accepted: nothing to run.
+            return;
+        }
+
+        var staged = input.Staged!;
+        var (valid, prepared) = await StepAsync(() => RunAsync(new ValidateChangeActivity(_storage), new ValidateChangeInput(entity, null, change, ulid.ToString()) { Staged = staged }));
         if (!valid)
         {
             return;
         }
 
-        var (appended, history) = await StepAsync(() => new AppendHistoryActivity(_storage).RunAsync(_activity, new AppendHistoryInput(entity, prepared)));
+        var (appended, history) = await StepAsync(() => RunAsync(new AppendHistoryActivity(_storage), new AppendHistoryInput(entity, prepared)));
         if (!appended)
         {
             // Failed for good at history: whether the object landed is unknown. Its notification (if it did) reconciles.
@@ -165,17 +180,23 @@ public sealed class WriteProtocolSimulation
 
         SnapshotStepOutput? snapshot = null;
         string failedStep;
-        var (ok, applied) = await StepAsync(() => new ApplySnapshotActivity(_storage).RunAsync(_activity, new ApplySnapshotInput(entity, prepared)));
+        var (ok, applied) = await StepAsync(() => RunAsync(new ApplySnapshotActivity(_storage), new ApplySnapshotInput(entity, prepared)));
         if (ok)
         {
             snapshot = applied;
-            (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, applied.After, SnapshotGeneration: applied.Generation)));
+            (ok, _) = await StepAsync(() => RunAsync(new UpsertManifestEntryActivity(_storage), new UpsertManifestEntryInput(entity, null, SnapshotGeneration: applied.Generation)));
             if (ok)
             {
-                (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, applied.Before, applied.After, applied.Generation,
-                    RepairAfter: applied.BeforeRecomputed || applied.PendingPointers)));
+                (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, null, null, applied.Generation,
+                    RepairAfter: applied.BeforeRecomputed || applied.PendingPointers)
+                {
+                    BeforeGeneration = applied.BeforeGeneration,
+                    PlanEmpty = applied.IndexPlanEmpty,
+                }));
                 if (ok)
                 {
+                    // The rules step (no rules here) discards the staged change.
+                    await StepAsync(() => new StagedObjects(_storage).DiscardAsync(entity.Env, staged));
                     return;
                 }
 
@@ -192,29 +213,33 @@ public sealed class WriteProtocolSimulation
         }
 
         _failedWrites++;
-        if (!await CompensateAsync(entity, prepared, snapshot, failedStep))
+        if (!await CompensateAsync(entity, prepared, staged, snapshot, failedStep))
         {
             // The orchestrator records compensation-failed for ops ("reconcile the entity").
             SpawnReconcile(entity, "compensation-failed");
         }
     }
 
-    private async Task<bool> CompensateAsync(EntityRef entity, PreparedChangeOutput prepared, SnapshotStepOutput? snapshot, string failedStep)
+    private async Task<bool> CompensateAsync(EntityRef entity, PreparedChangeOutput prepared, StagedDocument staged, SnapshotStepOutput? snapshot, string failedStep)
     {
         var at = Base.AddDays(1).AddSeconds(++_clock);
         var bytes = new byte[16];
         _scheduler.Random.NextBytes(bytes);
         var ulid = DeterministicUlid.Create(at.UtcDateTime, new Guid(bytes));
-        var (ok, _) = await StepAsync(() => new AppendCompensationActivity(_storage).RunAsync(_activity,
-            new AppendCompensationInput(entity, prepared.Key, ulid.ToString(), at, failedStep + " failed",
-                snapshot?.After ?? (prepared.Change == ChangeKind.Full ? prepared.Body : null))));
+        var (ok, _) = await StepAsync(() => RunAsync(new AppendCompensationActivity(_storage),
+            new AppendCompensationInput(entity, prepared.Key, ulid.ToString(), at, failedStep + " failed", null)
+            {
+                EnvelopeSnapshotGeneration = snapshot?.Generation ?? 0,
+                EnvelopeHistoryObject = prepared.Change == ChangeKind.Full ? prepared.ObjectName : null,
+                DiscardStaged = staged,
+            }));
         if (!ok)
         {
             return false;
         }
 
-        var (restoredOk, restored) = await StepAsync(() => new RestoreSnapshotActivity(_storage).RunAsync(_activity,
-            new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, snapshot?.Before, snapshot?.BeforeKey)));
+        var (restoredOk, restored) = await StepAsync(() => RunAsync(new RestoreSnapshotActivity(_storage),
+            new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, null, snapshot?.BeforeKey) { PriorGeneration = snapshot?.BeforeGeneration }));
         if (!restoredOk)
         {
             return false;
@@ -222,33 +247,42 @@ public sealed class WriteProtocolSimulation
 
         if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
         {
-            (ok, _) = await StepAsync(() => new RestoreManifestEntryActivity(_storage).RunAsync(_activity,
-                new RestoreManifestEntryInput(entity, snapshot?.After ?? prepared.Body, restored.Snapshot)));
+            (ok, _) = await StepAsync(() => RunAsync(new RestoreManifestEntryActivity(_storage), new RestoreManifestEntryInput(entity, null, null)));
             if (!ok)
             {
                 return false;
             }
 
-            (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, snapshot?.After, restored.Snapshot, restored.Generation,
-                RepairAfter: true)));
+            (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
+            {
+                BeforeGeneration = snapshot?.Generation ?? 0,
+            }));
         }
 
         return ok;
     }
 
-    private Task<int> SyncIndicesAsync(SyncIndicesInput input)
+    private async Task<int> SyncIndicesAsync(SyncIndicesInput input)
     {
         if (!_options.BrokenIndexStepTrustsItsPlan)
         {
-            return new SyncIndicesActivity(_storage).RunAsync(_activity, input);
+            return await RunAsync(new SyncIndicesActivity(_storage), input);
         }
 
+        // The broken variant: the write's own plan between the states it can read, applied once, never re-checked.
         var target = input.Entity.ToTarget();
-        var plan = new IndexPlanner(_storage.Indices).Plan(target, Parse(input.Before), Parse(input.After));
-        return new IndexWriter(_storage).ApplyPlanAsync(target, plan);
+        var reader = new EntityReader(_storage);
+        var before = input.BeforeGeneration is > 0 and var g ? (await reader.GetSnapshotAsync(target, g))?.Document : null;
+        var after = input.AfterGeneration > 0 ? (await reader.GetSnapshotAsync(target, input.AfterGeneration))?.Document : null;
+        var plan = new IndexPlanner(_storage.Indices).Plan(target, before, after);
+        return await new IndexWriter(_storage).ApplyPlanAsync(target, plan);
     }
 
-    private static JsonObject? Parse(string? json) => json is null ? null : JsonText.ParseObject(json);
+    /// <summary>Runs an activity as the engine does: input and output through JSON (in-process-only members drop out).</summary>
+    private async Task<TOut> RunAsync<TIn, TOut>(TaskActivity<TIn, TOut> activity, TIn input) =>
+        Wire(await activity.RunAsync(_activity, Wire(input)));
+
+    private static T Wire<T>(T value) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value))!;
 
     private void SpawnReconcile(EntityRef entity, string trigger)
     {
@@ -259,16 +293,16 @@ public sealed class WriteProtocolSimulation
     /// <summary>The reconcile, step for step as <see cref="Reconcile.ReconcileEntityOrchestrator"/> runs it.</summary>
     private async Task ReconcileAsync(EntityRef entity)
     {
-        var (ok, rebuilt) = await StepAsync(() => new RebuildSnapshotActivity(_storage).RunAsync(_activity, new RebuildSnapshotInput(entity)));
-        if (!ok || rebuilt.After is null)
+        var (ok, rebuilt) = await StepAsync(() => RunAsync(new RebuildSnapshotActivity(_storage), new RebuildSnapshotInput(entity)));
+        if (!ok || !rebuilt.Exists)
         {
             return;
         }
 
-        (ok, _) = await StepAsync(() => new UpsertManifestEntryActivity(_storage).RunAsync(_activity, new UpsertManifestEntryInput(entity, rebuilt.After, MatchCurrentSnapshot: true)));
+        (ok, _) = await StepAsync(() => RunAsync(new UpsertManifestEntryActivity(_storage), new UpsertManifestEntryInput(entity, null, MatchCurrentSnapshot: true)));
         if (ok)
         {
-            await StepAsync(() => new RepairIndicesActivity(_storage).RunAsync(_activity, new RepairIndicesInput(entity)));
+            await StepAsync(() => RunAsync(new RepairIndicesActivity(_storage), new RepairIndicesInput(entity)));
         }
     }
 

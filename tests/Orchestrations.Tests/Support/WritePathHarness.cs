@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.Engine;
+using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
@@ -97,8 +98,16 @@ public sealed class WritePathHarness : IAsyncDisposable
         return await WaitAsync(id);
     }
 
+    /// <summary>Starts an orchestration; a write's (or a batch's) documents are staged first, as the API does (claim check).</summary>
     public async Task<string> StartAsync(string orchestrator, object input, string instanceId) =>
-        await Client.StartOrchestrationAsync(new TaskName(orchestrator), instanceId, input, StartDedupe.RefuseIfExists);
+        await Client.StartOrchestrationAsync(new TaskName(orchestrator), instanceId, await StageAsync(input, instanceId), StartDedupe.RefuseIfExists);
+
+    private async Task<object> StageAsync(object input, string instanceId) => input switch
+    {
+        WriteEntityInput { Document: not null } write => await WriteStaging.StageAsync(Storage, write, instanceId),
+        BatchWriteInput batch => await WriteStaging.StageAsync(Storage, batch, instanceId),
+        _ => input,
+    };
 
     /// <summary>Polls the instance (WaitForInstanceCompletionAsync polls every ~2 s on Azure Storage); the guard only stops a hang.</summary>
     public async Task<OrchestrationMetadata> WaitAsync(string instanceId, TimeSpan? guard = null)

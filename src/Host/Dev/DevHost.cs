@@ -316,8 +316,13 @@ public sealed partial class DevHost : IAsyncDisposable
         output.WriteLine($"  Data            {Path.GetFullPath(Settings.DataDirectory)}");
         var engine = Services.GetRequiredService<IOptions<DurableEngineOptions>>().Value;
         output.WriteLine(Settings.Durable
-            ? $"  Engine          Azure Storage on {(_azurite is null ? "the given Azurite" : $"Azurite started by dev (blob port {_azurite.BlobPort}, data under {_azurite.Location})")}, task hub {engine.TaskHubName}, worker {engine.WorkerId}"
+            ? $"  Engine          Azure Storage on {(_azurite is null ? "the given Azurite" : $"Azurite started by dev (data under {_azurite.Location})")}, task hub {engine.TaskHubName}, worker {engine.WorkerId}"
             : "  Engine          in-memory: instances are lost on exit (--durable azurite keeps them)");
+        if (_azurite is not null)
+        {
+            // Azurite's development account key is public; printing the string lets more workers join this task hub.
+            output.WriteLine($"  Azurite connection  {_azurite.ConnectionString}");
+        }
         output.WriteLine($"  Environments    {string.Join(", ", Settings.Environments)} (schemas published)");
         output.WriteLine($"  API key         {(ApiKeyRequired ? "required (x-api-key header)" : "none")}");
         if (!VerifyToken)

@@ -17,7 +17,7 @@ namespace EccoStudio.Engine.Hosting;
 /// <c>GetOrchestrationHistoryAsync</c>, which the package answers with nothing. Here the second reads the instance's
 /// history from the backend (<see cref="GatedOrchestrationService.GetHistoryEventsAsync"/>) and streams it in chunks,
 /// as the protocol's <c>HistoryChunk</c> intends; an unknown instance is <c>NOT_FOUND</c>. Every call, this one
-/// included, has passed the sidecar's token check first (docs/security.md, "engine sidecar").
+/// included, has passed the sidecar's token check first (docs/security.md, "Entry points").
 /// </summary>
 public sealed class EngineGrpcServer(
     IHostApplicationLifetime lifetime,

@@ -1,6 +1,7 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using EccoStudio.Engine.Telemetry;
 
 namespace EccoStudio.Engine.Backends;
 
@@ -12,6 +13,7 @@ namespace EccoStudio.Engine.Backends;
 /// <item>Counts work items in flight and can stop handing out new ones, so a shutdown can let running
 /// episodes and activities finish before the worker disconnects (<see cref="DrainAsync"/>).</item>
 /// <item>Forwards the optional query and purge client interfaces the sidecar looks for.</item>
+/// <item>Counts each completed work item under this process's worker id (<see cref="EngineTelemetry"/>).</item>
 /// <item>Reads an instance's history for clients (<see cref="GetHistoryEventsAsync"/>): from the backend's store when it
 /// can read history back (Azure Storage), else from an <see cref="InstanceHistoryLog"/> filled as episodes complete
 /// (the in-memory service stores history but has no API to read it).</item>
@@ -21,6 +23,7 @@ public sealed class GatedOrchestrationService(
     IOrchestrationService inner,
     int maxConcurrentOrchestrations,
     int maxConcurrentActivities,
+    string workerId = "",
     InstanceHistoryLog? historyLog = null)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
@@ -130,8 +133,10 @@ public sealed class GatedOrchestrationService(
         // Before the backend commits the episode: a client that sees the new status must also see its events. (A
         // commit that fails leaves the episode to be redone, and the redo records again.)
         historyLog?.Record(newOrchestrationRuntimeState);
-        await inner.CompleteTaskOrchestrationWorkItemAsync(
+        var completed = inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        EngineTelemetry.Completed(workerId, "orchestration", newOrchestrationRuntimeState?.Name ?? workItem.OrchestrationRuntimeState?.Name);
+        await completed;
     }
 
     /// <summary>
@@ -184,6 +189,7 @@ public sealed class GatedOrchestrationService(
         try
         {
             await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+            EngineTelemetry.Completed(workerId, "activity", (workItem.TaskMessage?.Event as DurableTask.Core.History.TaskScheduledEvent)?.Name);
         }
         finally
         {

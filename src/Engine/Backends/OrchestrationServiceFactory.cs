@@ -29,7 +29,7 @@ public static class OrchestrationServiceFactory
         }
 
         // The in-memory service keeps history but cannot read it back: the gate keeps a readable copy for clients.
-        return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities,
+        return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, options.WorkerId,
             options.Backend == EngineBackend.InMemory ? new InstanceHistoryLog() : null);
     }
 
@@ -40,7 +40,9 @@ public static class OrchestrationServiceFactory
             StorageAccountClientProvider = new StorageAccountClientProvider(options.ConnectionString!),
             TaskHubName = options.TaskHubName,
             WorkerId = options.WorkerId,
-            AppName = options.WorkerId,
+            // Every worker of one task hub must share the app name: the backend lets one app name at a time work a
+            // task hub (its app lease), so per-worker names would leave all workers but one idle.
+            AppName = options.TaskHubName,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,

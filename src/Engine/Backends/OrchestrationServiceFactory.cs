@@ -33,7 +33,7 @@ public static class OrchestrationServiceFactory
             options.Backend == EngineBackend.InMemory ? new InstanceHistoryLog() : null);
     }
 
-    /// <summary>The Azure Storage settings that matter on Azurite (see platform facts).</summary>
+    /// <summary>The Azure Storage settings that matter on Azurite (docs/platform.md, "Durable Task outside Azure").</summary>
     public static AzureStorageOrchestrationServiceSettings CreateAzureStorageSettings(
         DurableEngineOptions options, ILoggerFactory loggerFactory) => new()
         {

@@ -37,9 +37,9 @@ public static class EraseRunner
             var records = new ErasureRecords(context);
             var run = Ulid.NewUlid();
             var at = DateTimeOffset.UtcNow;
-            var started = await records.StartAsync(target, run, settings.Reason, settings.RequestedBy, at, cancellationToken);
+            await records.StartAsync(target, run, settings.Reason, settings.RequestedBy, at, cancellationToken);
             var report = await eraser.EraseAsync(target, cancellationToken);
-            await records.CompleteAsync(target, run, started, settings.Reason, settings.RequestedBy, at, DateTimeOffset.UtcNow, report, cancellationToken);
+            await records.CompleteAsync(target, run, settings.Reason, settings.RequestedBy, at, DateTimeOffset.UtcNow, report, cancellationToken);
             await output.WriteLineAsync($"erased {target}: {report.TotalVersions} object versions ({string.Join(", ", report.VersionsRemoved.Select(p => $"{p.Key} {p.Value}"))})" +
                 (report.ShardsRewritten > 0 ? $"; {report.ShardsRewritten} manifest shard versions removed and the manifest compacted again" : string.Empty));
             await output.WriteLineAsync($"erasure record: gs://{settings.Bucket}/{ErasureRecords.Name(target, run)}");

@@ -37,6 +37,13 @@ public sealed class EccoStorageOptions
     /// <summary>Honour <c>STORAGE_EMULATOR_HOST</c> (default false: its presence stops the start, see docs/security.md).</summary>
     public bool AllowEmulatorHost { get; set; }
 
+    /// <summary>
+    /// A credential configuration file for Google Cloud Storage (a service account key, or the <c>external_account</c>
+    /// configuration of workload identity federation); empty = the file <c>GOOGLE_APPLICATION_CREDENTIALS</c> names,
+    /// else gcloud's login or the metadata server. Ignored with <see cref="EmulatorHost"/>.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
+
     /// <summary>Where schemas are read from: <c>bucket</c> (published under <c>env/{env}/schemas/</c>, default) or <c>folder</c>.</summary>
     public string SchemaSource { get; set; } = "bucket";
 

@@ -93,6 +93,8 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IndexCatalog>())
         {
             Webhooks = sp.GetRequiredService<WebhookCatalog>(),
+            HistoryRetention = HistoryRetention.FromSettings(Options(sp).HistoryRetentionDays, Options(sp).HistoryRetentionMode),
+            Clock = sp.GetRequiredService<TimeProvider>(),
         });
         return services;
     }

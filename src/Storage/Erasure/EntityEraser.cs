@@ -16,17 +16,35 @@ namespace EccoStudio.Storage.Erasure;
 /// kind's manifest is compacted again so the live listing stays whole for everyone else. Deleting one generation is
 /// permanent (no noncurrent copy is left), so a later restore cannot bring the entity back. Idempotent: a re-run after
 /// a crash finds what is left and removes it; other entities' objects are never deleted.
+/// History under an object retention (§8 audit retention, docs/operations.md "History audit retention") stops the
+/// erasure before anything is deleted (<see cref="ErasureBlockedException"/>): a Locked retention always, an Unlocked
+/// one unless the caller asks to override it, in which case each retention is removed just before its generation.
 /// </summary>
 public sealed class EntityEraser(StorageContext context, IObjectVersions versions)
 {
-    public async Task<ErasureReport> EraseAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    public Task<ErasureReport> EraseAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
+        EraseAsync(target, overrideUnlockedRetention: false, cancellationToken);
+
+    /// <exception cref="ErasureBlockedException">Retention protects some of the entity's generations; nothing was deleted.</exception>
+    public async Task<ErasureReport> EraseAsync(EntityTarget target, bool overrideUnlockedRetention, CancellationToken cancellationToken = default)
     {
         var bucket = context.Bucket(target.Env);
         var removed = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var names = new SortedSet<string>(StringComparer.Ordinal);
+        var hold = await FindRetentionAsync(target, cancellationToken);
+        if (hold.Locked.Count > 0 || (hold.Unlocked.Count > 0 && !overrideUnlockedRetention))
+        {
+            throw new ErasureBlockedException(target, hold);
+        }
 
         async Task RemoveAsync(string category, StoredObjectInfo version, string recordedName)
         {
+            if (version.Retention is { IsLocked: false } retention && retention.Holds(context.Clock.GetUtcNow()))
+            {
+                // Only reached with the override (checked above). GCS deletes no generation a retention still holds.
+                await versions.RemoveRetentionAsync(bucket, version.Name, version.Generation, cancellationToken);
+            }
+
             if (await versions.DeleteGenerationAsync(bucket, version.Name, version.Generation, cancellationToken))
             {
                 removed[category] = (removed.TryGetValue(category, out var n) ? n : 0) + 1;
@@ -83,6 +101,30 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
         }
 
         return new ErasureReport(removed, [.. names], shardsRewritten);
+    }
+
+    /// <summary>
+    /// The generations of the entity's history, snapshot and manifest entry that an object retention still protects
+    /// now (the app sets retention on history only; the others are checked in case one was set by hand).
+    /// </summary>
+    public async Task<RetentionHold> FindRetentionAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(target.Env);
+        var now = context.Clock.GetUtcNow();
+        var locked = new List<StoredObjectInfo>();
+        var unlocked = new List<StoredObjectInfo>();
+        foreach (var prefix in new[] { ObjectPaths.HistoryPrefix(target), ObjectPaths.Snapshot(target), ObjectPaths.ManifestEntry(target) })
+        {
+            await foreach (var version in VersionsAsync(bucket, prefix, cancellationToken))
+            {
+                if ((version.Name == prefix || prefix.EndsWith('/')) && version.Retention is { } retention && retention.Holds(now))
+                {
+                    (retention.IsLocked ? locked : unlocked).Add(version);
+                }
+            }
+        }
+
+        return new RetentionHold(locked, unlocked);
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ namespace EccoStudio.Host.Analytics;
 /// <summary>
 /// <c>analytics ddl --env dev --project P --dataset D [--bucket NAME] [--schemas DIR]</c>: prints the BigQuery DDL
 /// for every entity kind (docs/analytics.md). Reads only the repo's schemas; exit 0, or 2 for bad input.
+/// <c>analytics export --env dev --to DIR [--entity K]... [--gcs URL|production] [--bucket NAME]</c> →
+/// <see cref="AnalyticsExportSettings"/>: one ndjson file of current snapshots per kind (env, entity, GCS and bucket
+/// options are verify's).
 /// </summary>
 public static class AnalyticsCommandLine
 {
@@ -24,7 +27,11 @@ public static class AnalyticsCommandLine
             ? null
             : $"--dataset '{value}' is not a dataset name (letters, digits, underscores).");
 
-    public static Command Create(TextWriter? output = null)
+    public static Option<string> To { get; } = VerifyCommandLine.Checked(
+        new Option<string>("--to") { Description = "Folder the {entity}.ndjson files are written to (created when missing)", Required = true },
+        value => !string.IsNullOrWhiteSpace(value) && value.IndexOfAny(Path.GetInvalidPathChars()) < 0 ? null : $"--to '{value}' is not a folder path.");
+
+    public static Command Create(Func<AnalyticsExportSettings, CancellationToken, Task<int>>? export = null, TextWriter? output = null)
     {
         var ddl = new Command("ddl", "Print BigQuery DDL: external tables over snapshots and history per entity kind, and views")
         {
@@ -37,7 +44,27 @@ public static class AnalyticsCommandLine
                 result.GetValue(VerifyCommandLine.Bucket) ?? Storage.Layout.StorageLayoutOptions.DefaultBucket));
             return 0;
         });
-        return new Command("analytics", "BigQuery integration (spec §11)") { ddl };
+        var exportCommand = new Command("export", "Write one newline-delimited JSON file of current snapshots per entity kind, for scheduled loads")
+        {
+            VerifyCommandLine.Env, To, VerifyCommandLine.Entity, VerifyCommandLine.Gcs, VerifyCommandLine.Bucket,
+        };
+        exportCommand.SetAction((result, cancellationToken) => (export ?? AnalyticsExportRunner.RunAsync)(ToExportSettings(result), cancellationToken));
+        return new Command("analytics", "BigQuery integration (spec §11)") { ddl, exportCommand };
+    }
+
+    public static AnalyticsExportSettings ToExportSettings(ParseResult result)
+    {
+        var gcs = result.GetValue(VerifyCommandLine.Gcs) ?? "http://127.0.0.1:4443/";
+        return new AnalyticsExportSettings
+        {
+            Env = result.GetValue(VerifyCommandLine.Env) ?? "dev",
+            Entities = (result.GetValue(VerifyCommandLine.Entity) ?? [])
+                .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(v => VerifyCommandLine.TryKind(v)!.Name).Distinct(StringComparer.Ordinal).ToList(),
+            To = result.GetValue(To)!,
+            Gcs = gcs == "production" ? null : new Uri(gcs.EndsWith('/') ? gcs : gcs + "/"),
+            Bucket = result.GetValue(VerifyCommandLine.Bucket) ?? Storage.Layout.StorageLayoutOptions.DefaultBucket,
+        };
     }
 
     /// <summary>The DDL of every kind, in catalog order.</summary>

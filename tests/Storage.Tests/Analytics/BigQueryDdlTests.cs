@@ -4,10 +4,12 @@ using EccoStudio.Storage.Analytics;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
+using EccoStudio.Testing.Samples;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EccoStudio.Storage.Tests.Analytics;
@@ -83,6 +85,94 @@ public sealed class BigQueryDdlTests(GcsEmulatorFixture emulator) : IClassFixtur
     }
 
     public static TheoryData<string> SpecExampleFiles => [.. TestData.SpecExamples.Select(e => e.File)];
+
+    public static TheoryData<string, bool> KindsPlainAndGzip
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var kind in EntityCatalog.All)
+            {
+                data.Add(kind.Name, false);
+                data.Add(kind.Name, true);
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>
+    /// Every kind, from a document filling every property its schema declares (<see cref="SchemaSamples"/>), written
+    /// through the write path: the stored snapshot and history record are each one line, every member has a column and
+    /// fits its type, and every column of the schema is present (so each column's type was checked against a value).
+    /// The gzip variant lengthens a free text field or an array past the 64 KiB threshold: stored with
+    /// <c>Content-Encoding: gzip</c>, it decodes to a row that fits the same way (docs/analytics.md, "gzip-stored objects").
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KindsPlainAndGzip))]
+    public async Task StoredSnapshot_EveryKind_IsOneLineWhoseValuesFitEveryColumn(string kind, bool gzip)
+    {
+        var entityKind = EntityCatalog.Get(kind);
+        var (version, schema) = BigQueryDdl.FromFolder(TestData.SchemasFolder, entityKind)[^1];
+        var (context, store, bucket) = await ContextAsync();
+        var document = SchemaSamples.Document(entityKind, version, schema, "dev", $"{kind}-sample");
+        if (entityKind == EntityCatalog.Rule)
+        {
+            // What a schema cannot say (RuleValidator): the webhook must be configured; the condition is the rule language.
+            document["action"]!["webhook"] = "ops-hook";
+            document["condition"] = JsonNode.Parse("""{"pointer":"/status","op":"eq","value":"Scale"}""");
+        }
+
+        if (gzip)
+        {
+            var keyPointers = context.Indices.For(entityKind).SelectMany(i => i.KeyPointers).ToHashSet(StringComparer.Ordinal);
+            document = SchemaSamples.Large(document, schema, keyPointers, minBytes: 70 * 1024)
+                ?? throw new InvalidOperationException($"{kind}: no free text field or unbounded array to enlarge");
+        }
+
+        var target = new EntityTarget("dev", entityKind, $"{kind}-sample");
+        var written = await new EntityWritePipeline(context).WriteAsync(target, document, Ulid.NewUlid());
+
+        var columns = BigQuerySchemaMapper.EntityColumns(schema).ToDictionary(c => c.Name, c => c.Type);
+        var snapshot = (await store.GetAsync(bucket, ObjectPaths.Snapshot(target)))!;
+        Assert.Equal(gzip ? "gzip" : null, snapshot.Info.ContentEncoding);
+        AssertFits(Encoding.UTF8.GetString(snapshot.Content.Span), columns, requireEveryColumn: true);
+        var history = (await store.GetAsync(bucket, written.HistoryObject))!;
+        Assert.Equal(gzip ? "gzip" : null, history.Info.ContentEncoding);
+        AssertFits(Encoding.UTF8.GetString(history.Content.Span), new Dictionary<string, string>(columns) { ["_change"] = "STRING", ["_compensates"] = "STRING" },
+            requireEveryColumn: false);
+    }
+
+    private static void AssertFits(string stored, Dictionary<string, string> columns, bool requireEveryColumn)
+    {
+        Assert.DoesNotContain('\n', stored);
+        Assert.DoesNotContain('\r', stored);
+        var row = JsonNode.Parse(stored)!.AsObject();
+        foreach (var (name, value) in row)
+        {
+            Assert.True(columns.TryGetValue(name, out var type), $"{name} has no column");
+            Assert.True(Fits(value, type), $"{name} = {value?.ToJsonString()[..Math.Min(200, value.ToJsonString().Length)]} does not fit {type}");
+        }
+
+        if (requireEveryColumn)
+        {
+            Assert.Equal([], columns.Keys.Where(c => !row.ContainsKey(c)).ToArray()); // every column got a value
+        }
+    }
+
+    private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> ContextAsync()
+    {
+        var client = emulator.CreateClient();
+        var bucket = emulator.NewBucketName("bq");
+        await client.CreateBucketAsync(emulator.ProjectId, bucket);
+        var store = new GcsObjectStore(client, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
+        var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(TestData.SchemasFolder),
+            IndexCatalog.Load(Path.Combine(TestData.SchemasFolder, "indices.json")))
+        {
+            Webhooks = new WebhookCatalog(new WebhookOptions { Webhooks = { ["ops-hook"] = "https://hooks.slack.com/services/T000/B000/not-a-real-secret" } }),
+        };
+        return (context, store, bucket);
+    }
 
     /// <summary>Whether a JSON value is what BigQuery's JSON reader accepts for the column type.</summary>
     private static bool Fits(JsonNode? value, string type)

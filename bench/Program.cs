@@ -48,7 +48,7 @@ foreach (var suite in suites)
             await new ListingSuite(quick, Console.Out).RunAsync(report);
             break;
         case "engine":
-            await new EngineSuite(quick, Console.Out, repoRoot).RunAsync(report);
+            await new EngineSuite(quick, Console.Out).RunAsync(report);
             break;
         case "profile":
             await new ProfileSuite(quick, Console.Out).RunAsync(report);

@@ -1,4 +1,4 @@
-using EccoStudio.Testing;
+using EccoStudio.Engine.Azurite;
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Support;
 using EccoStudio.Engine;
@@ -12,7 +12,7 @@ namespace EccoStudio.Bench.Suites;
 /// no-op activities (K activities = K activity work items + K+1 episodes), many instances at once, on the in-memory
 /// engine and on DurableTask.AzureStorage over Azurite.
 /// </summary>
-public sealed class EngineSuite(bool quick, TextWriter log, string repoRoot)
+public sealed class EngineSuite(bool quick, TextWriter log)
 {
     private const string Chain = "BenchChain";
     private const string Noop = "BenchNoop";
@@ -25,16 +25,16 @@ public sealed class EngineSuite(bool quick, TextWriter log, string repoRoot)
             orchestrations: quick ? 100 : 200, runs: quick ? 3 : 5, poll: false);
         report.Add(memory.As("engine_work_items_per_s", $"in-memory engine, chain of {Activities} no-op activities, all instances started at once"));
 
-        if (!File.Exists(Path.Combine(repoRoot, "node_modules", ".bin", "azurite")))
+        if (AzuriteProcess.FindExecutable() is null)
         {
-            report.Note("engine on Azurite skipped: node_modules/.bin/azurite is missing (run `npm install` at the repo root).");
+            report.Note("engine on Azurite skipped: node_modules/.bin/azurite is missing (run `npm ci` at the repo root).");
             return;
         }
 
         log.WriteLine("[engine] starting Azurite");
-        // The same launcher the tests use (free ports, temp location, process tree killed on dispose).
-        var azurite = new AzuriteFixture();
-        await azurite.InitializeAsync();
+        // The same launcher dev and the tests use (free ports, process tree killed on dispose).
+        var location = Path.Combine(Path.GetTempPath(), "bench-azurite-" + Guid.NewGuid().ToString("N"));
+        var azurite = await AzuriteProcess.StartAsync(location);
         try
         {
             var azure = await MeasureAsync(new DurableEngineOptions
@@ -51,7 +51,7 @@ public sealed class EngineSuite(bool quick, TextWriter log, string repoRoot)
         finally
         {
             await azurite.DisposeAsync();
-            azurite.Dispose();
+            Directory.Delete(location, recursive: true);
         }
     }
 

@@ -18,10 +18,14 @@ public sealed class DurableEngineOptions
     public string TaskHubName { get; set; } = "EccoStudio";
 
     /// <summary>
-    /// Fixed worker id. Keep it stable across restarts of the same host: a new id waits for the old partition
-    /// leases to expire (about 30 s) before it processes anything.
+    /// This process's worker id: host name and process id by default, so several workers on one task hub each own
+    /// their partition leases (docs/scale-out.md). A restarted process is a new worker: it takes over the dead one's
+    /// partitions when their leases expire (about 30 s). Fix it to make a host's id stable across restarts.
     /// </summary>
-    public string WorkerId { get; set; } = "ecco-worker";
+    public string WorkerId { get; set; } = DefaultWorkerId();
+
+    /// <summary><c>{host}-{pid}</c>: unique per process on one machine and readable in logs and lease blobs.</summary>
+    public static string DefaultWorkerId() => $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>
     /// Orchestration episodes the sidecar runs at once. Keep it well above the expected burst: whenever the cap is

@@ -12,6 +12,12 @@ public static class EccoTelemetryNames
     public const string Alerts = "EccoStudio.Alerts";
     public const string Maintenance = "EccoStudio.Maintenance";
 
+    /// <summary>Drift the backstops found and repaired (meter owned by src/Storage/Consistency).</summary>
+    public const string Convergence = "EccoStudio.Convergence";
+
+    /// <summary>The embedded engine's work items per worker (meter owned by src/Engine; absent in the Functions app).</summary>
+    public const string Engine = "EccoStudio.Engine";
+
     /// <summary>The Durable Task SDK's source (client create_orchestration, orchestration and activity spans).</summary>
     public const string DurableTask = "Microsoft.DurableTask";
 
@@ -22,7 +28,7 @@ public static class EccoTelemetryNames
     public static readonly HttpRequestOptionsKey<bool> RedactUrl = new("ecco.redact-url");
 
     /// <summary>Our meters.</summary>
-    public static IReadOnlyList<string> Meters { get; } = [Writes, Storage, Bridge, Alerts, Maintenance];
+    public static IReadOnlyList<string> Meters { get; } = [Writes, Storage, Bridge, Alerts, Maintenance, Convergence, Engine];
 
     /// <summary>Our activity sources plus the Durable Task SDK's.</summary>
     public static IReadOnlyList<string> Sources { get; } = [Writes, Storage, DurableTask];

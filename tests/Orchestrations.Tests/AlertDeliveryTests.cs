@@ -63,7 +63,7 @@ public sealed class AlertDeliveryTests(GcsEmulatorFixture emulator) : IClassFixt
     [Fact]
     public async Task Write_WebhookUnreachable_WriteCompletesAndFailureIsRecordedForOps()
     {
-        var deadUrl = $"http://127.0.0.1:{WebhookReceiver.FreePort()}/hook";
+        var deadUrl = $"http://127.0.0.1:{FreePorts.Next()}/hook";
         await using var harness = await WritePathHarness.StartAsync(emulator, configure: o => o.Retry.MaxAttempts = 2, webhooks: Rules.Hook(deadUrl));
         await WriteOkAsync(harness, "rule", "RULE-DEAD", Rules.PilotAlert("RULE-DEAD"));
 

@@ -5,6 +5,7 @@ using EccoStudio.Api.Security;
 using EccoStudio.Reliability.Tests.Support;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
+using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -96,7 +97,7 @@ public sealed class EntryPointTests
         var data = Path.Combine(Path.GetTempPath(), "ecco-ep-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            using (var child = await ChildHost.StartAsync(ChildHost.FreePort(), ChildHost.FreePort(), data, azurite: null, TimeSpan.FromMinutes(2),
+            using (var child = await ChildHost.StartAsync(FreePorts.Next(), FreePorts.Next(), data, azurite: null, TimeSpan.FromMinutes(2),
                 new Dictionary<string, string>
                 {
                     ["Ecco__Api__ApiKey"] = Key,
@@ -120,7 +121,7 @@ public sealed class EntryPointTests
             await File.WriteAllTextAsync(keyFile, Key + "\n");
             try
             {
-                using var child = await ChildHost.StartAsync(ChildHost.FreePort(), ChildHost.FreePort(), data, azurite: null, TimeSpan.FromMinutes(2),
+                using var child = await ChildHost.StartAsync(FreePorts.Next(), FreePorts.Next(), data, azurite: null, TimeSpan.FromMinutes(2),
                     arguments: ["--api-key-file", keyFile]);
                 using var http = new HttpClient { BaseAddress = child.BaseUri };
                 Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("api/dev/ventures", UriKind.Relative))).StatusCode);
@@ -133,7 +134,7 @@ public sealed class EntryPointTests
                 File.Delete(keyFile);
             }
 
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ChildHost.StartAsync(ChildHost.FreePort(), ChildHost.FreePort(), data,
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ChildHost.StartAsync(FreePorts.Next(), FreePorts.Next(), data,
                 azurite: null, TimeSpan.FromMinutes(2), new Dictionary<string, string>
                 {
                     ["Ecco__PubSub__VerifyToken"] = "true", ["Ecco__PubSub__Audience"] = "https://ecco.example/api/pubsub/gcs-events",

@@ -24,8 +24,8 @@ public sealed class ProcessKillTests(AzuriteFixture azurite, ITestOutputHelper o
     public async Task Kill9_DevHostOnAzuriteDuringLoad_AcceptedWritesCompleteAfterRestartWithZeroDrift()
     {
         var data = Path.Combine(Path.GetTempPath(), "ecco-kill-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = ChildHost.FreePort();
-        var gcsPort = ChildHost.FreePort();
+        var port = FreePorts.Next();
+        var gcsPort = FreePorts.Next();
         var accepted = new List<WriteOutcome>();
         int completedAtKill;
         using (var first = await ChildHost.StartAsync(port, gcsPort, data, azurite.ConnectionString, TimeSpan.FromMinutes(2)))

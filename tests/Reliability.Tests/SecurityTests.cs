@@ -27,7 +27,7 @@ public sealed partial class SecurityTests : IDisposable
     public void Dispose() => _issuer.Dispose();
 
     [Fact]
-    public void FunctionsApp_HttpTriggers_FunctionKeyExceptHealthAndBridgeWithReasons()
+    public void FunctionsApp_HttpTriggers_FunctionKeyExceptHealthBridgeAndConsolePageWithReasons()
     {
         var folder = Path.Combine(AzuriteFixture.FindRepoRoot(), "src", "Triggers");
         var triggers = new List<(string File, string Level, string Preceding)>();
@@ -45,9 +45,12 @@ public sealed partial class SecurityTests : IDisposable
         Assert.True(triggers.Count(t => t.Level == "Function") >= 5, $"only {triggers.Count} HTTP triggers found under {folder}");
         var anonymous = triggers.Where(t => t.Level != "Function").ToList();
         Assert.All(anonymous, t => Assert.Equal("Anonymous", t.Level));
-        Assert.Equal(2, anonymous.Count);
+        // Health, the Pub/Sub bridge (OIDC in code) and the ops console's static page (no data: every call it makes
+        // carries the key) — nothing else.
+        Assert.Equal(3, anonymous.Count);
         Assert.Contains(anonymous, t => t.Preceding.Contains("Route = \"health\"", StringComparison.Ordinal) || t.Preceding.Contains("\"Health\"", StringComparison.Ordinal));
         Assert.Contains(anonymous, t => t.Preceding.Contains("PubSubGcsEvents", StringComparison.Ordinal));
+        Assert.Contains(anonymous, t => t.Preceding.Contains("\"OpsConsole\"", StringComparison.Ordinal) && t.Preceding.Contains("static files only", StringComparison.Ordinal));
         Assert.All(anonymous, t => Assert.Contains("/// <summary>", t.Preceding, StringComparison.Ordinal));
         Assert.All(anonymous, t => Assert.Contains("Anonymous", t.Preceding[..t.Preceding.IndexOf("[Function(", StringComparison.Ordinal)], StringComparison.Ordinal));
     }

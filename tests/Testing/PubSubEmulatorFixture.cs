@@ -45,7 +45,7 @@ public sealed class PubSubEmulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreeTcpPort();
+        var port = FreePorts.Next();
         Host = $"127.0.0.1:{port}";
         Http.BaseAddress = new Uri($"http://{Host}/");
         var config = Directory.CreateDirectory(Path.Combine(_workDir, "config")).FullName;
@@ -262,13 +262,6 @@ public sealed class PubSubEmulatorFixture : IAsyncLifetime
             throw new HttpRequestException($"Pub/Sub emulator: {what} failed with {(int)response.StatusCode}: {text}",
                 null, response.StatusCode);
         }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

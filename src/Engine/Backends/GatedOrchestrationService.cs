@@ -1,5 +1,6 @@
 using DurableTask.Core;
 using DurableTask.Core.Query;
+using EccoStudio.Engine.Telemetry;
 
 namespace EccoStudio.Engine.Backends;
 
@@ -11,12 +12,14 @@ namespace EccoStudio.Engine.Backends;
 /// <item>Counts work items in flight and can stop handing out new ones, so a shutdown can let running
 /// episodes and activities finish before the worker disconnects (<see cref="DrainAsync"/>).</item>
 /// <item>Forwards the optional query and purge client interfaces the sidecar looks for.</item>
+/// <item>Counts each completed work item under this process's worker id (<see cref="EngineTelemetry"/>).</item>
 /// </list>
 /// </summary>
 public sealed class GatedOrchestrationService(
     IOrchestrationService inner,
     int maxConcurrentOrchestrations,
-    int maxConcurrentActivities)
+    int maxConcurrentActivities,
+    string workerId = "")
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
     private readonly IOrchestrationServiceClient innerClient = inner as IOrchestrationServiceClient
@@ -120,9 +123,13 @@ public sealed class GatedOrchestrationService(
         IList<TaskMessage> orchestratorMessages,
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
-        OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(
+        OrchestrationState orchestrationState)
+    {
+        var completed = inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        EngineTelemetry.Completed(workerId, "orchestration", newOrchestrationRuntimeState?.Name ?? workItem.OrchestrationRuntimeState?.Name);
+        return completed;
+    }
 
     /// <inheritdoc />
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
@@ -151,6 +158,7 @@ public sealed class GatedOrchestrationService(
         try
         {
             await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+            EngineTelemetry.Completed(workerId, "activity", (workItem.TaskMessage?.Event as DurableTask.Core.History.TaskScheduledEvent)?.Name);
         }
         finally
         {

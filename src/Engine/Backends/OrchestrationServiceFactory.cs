@@ -28,7 +28,7 @@ public static class OrchestrationServiceFactory
             await inner.CreateIfNotExistsAsync().WaitAsync(cancellationToken);
         }
 
-        return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities);
+        return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, options.WorkerId);
     }
 
     /// <summary>The Azure Storage settings that matter on Azurite (see platform facts).</summary>
@@ -38,7 +38,9 @@ public static class OrchestrationServiceFactory
             StorageAccountClientProvider = new StorageAccountClientProvider(options.ConnectionString!),
             TaskHubName = options.TaskHubName,
             WorkerId = options.WorkerId,
-            AppName = options.WorkerId,
+            // Every worker of one task hub must share the app name: the backend lets one app name at a time work a
+            // task hub (its app lease), so per-worker names would leave all workers but one idle.
+            AppName = options.TaskHubName,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,

@@ -7,14 +7,12 @@ using EccoStudio.Storage.Naming;
 namespace EccoStudio.Host.Commands;
 
 /// <summary>
-/// <c>dev [--port 7071] [--gcs-port 4443] [--data ./.ecco] [--durable inmemory|azurite[=CONN]]
-/// [--pubsub-emulator HOST:PORT] [--api-key KEY | --api-key-file PATH] [--env dev[,prod]]</c> (key and token switch
+/// <c>dev [--port 7071] [--gcs-port 4443 | --gcs-emulator URL] [--data ./.ecco] [--durable inmemory|azurite[=CONN]]
+/// [--worker-id ID] [--pubsub-emulator HOST:PORT] [--api-key KEY | --api-key-file PATH] [--env dev[,prod]]</c> (key and token switch
 /// also from the environment: <c>Ecco__Api__ApiKey</c>, <c>Ecco__Api__ApiKeyFile</c>, <c>Ecco__PubSub__VerifyToken</c>) → <see cref="DevSettings"/>.
 /// </summary>
 public static class DevCommandLine
 {
-    public const string DefaultAzurite = "UseDevelopmentStorage=true";
-
     public static Option<int> Port { get; } = PortOption("--port", 7071, "HTTP port of the API (0 = any free port)");
 
     public static Option<int> GcsPort { get; } = PortOption("--gcs-port", 4443, "Port of the embedded GCS emulator (0 = any free port)");
@@ -22,10 +20,22 @@ public static class DevCommandLine
     public static Option<string> Data { get; } = new("--data") { Description = "Data directory (GCS objects under DATA/gcs)", DefaultValueFactory = _ => "./.ecco" };
 
     public static Option<string> Durable { get; } = Validated(
-        new Option<string>("--durable") { Description = "Engine backend: inmemory, azurite, or azurite=CONNECTION_STRING", DefaultValueFactory = _ => "inmemory" },
+        new Option<string>("--durable") { Description = "Engine backend: inmemory, azurite (starts its own Azurite, data under DATA/azurite), or azurite=CONNECTION_STRING", DefaultValueFactory = _ => "inmemory" },
         value => value == "inmemory" || value == "azurite" || (value.StartsWith("azurite=", StringComparison.Ordinal) && value.Length > "azurite=".Length)
             ? null
             : $"--durable '{value}' is not valid: use inmemory, azurite, or azurite=CONNECTION_STRING.");
+
+    public static Option<string?> GcsEmulator { get; } = Validated(
+        new Option<string?>("--gcs-emulator") { Description = "Use this running GCS emulator (e.g. another dev's http://127.0.0.1:4443/) instead of embedding one: several workers share one bucket" },
+        value => Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.IsLoopback
+            ? null
+            : $"--gcs-emulator '{value}' is not a loopback http(s) URL (e.g. http://127.0.0.1:4443/).");
+
+    public static Option<string?> WorkerId { get; } = Validated(
+        new Option<string?>("--worker-id") { Description = "Durable worker id (default: host name and process id, unique per process)" },
+        value => value!.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? null
+            : $"--worker-id '{value}' must be 1–64 letters, digits, '-', '_' or '.'.");
 
     public static Option<string?> PubSubEmulator { get; } = Validated(
         new Option<string?>("--pubsub-emulator") { Description = "HOST:PORT of a Pub/Sub emulator: wires GCS notifications → topic → push → bridge" },
@@ -50,7 +60,7 @@ public static class DevCommandLine
     {
         var command = new Command("dev", "Run the local stack: GCS emulator, Durable Task engine and the HTTP API in one process")
         {
-            Port, GcsPort, Data, Durable, PubSubEmulator, ApiKey, ApiKeyFile, Env,
+            Port, GcsPort, GcsEmulator, Data, Durable, WorkerId, PubSubEmulator, ApiKey, ApiKeyFile, Env,
         };
         command.SetAction((result, cancellationToken) => run(ToSettings(result), cancellationToken));
         return command;
@@ -64,7 +74,10 @@ public static class DevCommandLine
             Port = result.GetValue(Port),
             GcsPort = result.GetValue(GcsPort),
             DataDirectory = result.GetValue(Data) ?? "./.ecco",
-            AzuriteConnection = durable == "inmemory" ? null : durable == "azurite" ? DefaultAzurite : durable["azurite=".Length..],
+            AzuriteConnection = durable.StartsWith("azurite=", StringComparison.Ordinal) ? durable["azurite=".Length..] : null,
+            StartAzurite = durable == "azurite",
+            GcsEmulator = result.GetValue(GcsEmulator) is { } gcs ? new Uri(gcs.EndsWith('/') ? gcs : gcs + "/") : null,
+            WorkerId = result.GetValue(WorkerId),
             PubSubEmulator = result.GetValue(PubSubEmulator),
             ApiKey = result.GetValue(ApiKey),
             ApiKeyFile = result.GetValue(ApiKeyFile),

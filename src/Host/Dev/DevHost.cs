@@ -4,6 +4,7 @@ using EccoStudio.Api;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Endpoints;
 using EccoStudio.Engine;
+using EccoStudio.Engine.Azurite;
 using EccoStudio.GcsEmulator;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Provisioning.PubSub;
@@ -34,12 +35,15 @@ namespace EccoStudio.Host.Dev;
 /// </summary>
 public sealed partial class DevHost : IAsyncDisposable
 {
-    private readonly GcsEmulatorServer _gcs;
+    private readonly GcsEmulatorServer? _gcs;
+    private readonly AzuriteProcess? _azurite;
     private readonly WebApplication _app;
 
-    private DevHost(GcsEmulatorServer gcs, WebApplication app, Uri baseUri, DevSettings settings, bool verifyToken)
+    private DevHost(GcsEmulatorServer? gcs, Uri gcsBaseUri, AzuriteProcess? azurite, WebApplication app, Uri baseUri, DevSettings settings, bool verifyToken)
     {
         _gcs = gcs;
+        GcsBaseUri = gcsBaseUri;
+        _azurite = azurite;
         _app = app;
         BaseUri = baseUri;
         Settings = settings;
@@ -49,9 +53,14 @@ public sealed partial class DevHost : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseUri { get; }
 
-    public Uri GcsBaseUri => _gcs.BaseUri;
+    /// <summary>The GCS emulator in use: the embedded one, or the one <c>--gcs-emulator</c> named.</summary>
+    public Uri GcsBaseUri { get; }
 
-    public GcsEmulatorServer Gcs => _gcs;
+    /// <summary>The embedded emulator (its faults and store); absent when dev uses another process's emulator.</summary>
+    public GcsEmulatorServer Gcs => _gcs ?? throw new InvalidOperationException($"This dev host uses the GCS emulator at {GcsBaseUri}, not an embedded one.");
+
+    /// <summary>The Azurite this host started (<c>--durable azurite</c>), if any.</summary>
+    public AzuriteProcess? Azurite => _azurite;
 
     public DevSettings Settings { get; }
 
@@ -81,59 +90,82 @@ public sealed partial class DevHost : IAsyncDisposable
     {
         var data = Path.GetFullPath(settings.DataDirectory);
         Directory.CreateDirectory(data);
-        var gcs = await GcsEmulatorServer.StartAsync(new GcsEmulatorOptions
-        {
-            Host = settings.Address,
-            Port = settings.GcsPort,
-            DataDirectory = Path.Combine(data, "gcs"),
-            PubSubEmulatorHost = settings.PubSubEmulator ?? "none",
-            ProjectId = settings.PubSubProject,
-        }, cancellationToken);
+        await using var started = new StartedParts();
+        started.Azurite = settings.StartAzurite
+            ? await AzuriteProcess.StartAsync(Path.Combine(data, "azurite"), cancellationToken: cancellationToken)
+            : null;
+        started.Gcs = settings.GcsEmulator is null
+            ? await GcsEmulatorServer.StartAsync(new GcsEmulatorOptions
+            {
+                Host = settings.Address,
+                Port = settings.GcsPort,
+                DataDirectory = Path.Combine(data, "gcs"),
+                PubSubEmulatorHost = settings.PubSubEmulator ?? "none",
+                ProjectId = settings.PubSubProject,
+            }, cancellationToken)
+            : null;
+        var gcsBaseUri = started.Gcs?.BaseUri ?? settings.GcsEmulator!;
+        var app = Build(settings, gcsBaseUri, started.Azurite?.ConnectionString ?? settings.AzuriteConnection, configuration, configureServices);
         try
         {
-            var app = Build(settings, gcs, configuration, configureServices);
-            try
+            await EnsureBucketAsync(app.Services.GetRequiredService<StorageClient>(), settings, cancellationToken);
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var baseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+            var api = app.Services.GetRequiredService<IOptions<EccoApiOptions>>().Value;
+            var publisher = new SchemaPublisher(app.Services.GetRequiredService<IObjectStore>(), app.Services.GetRequiredService<Storage.Layout.ObjectPaths>());
+            var folder = app.Services.GetRequiredService<IOptions<EccoStorageOptions>>().Value.ResolveSchemasFolder();
+            foreach (var env in api.Environments)
             {
-                await EnsureBucketAsync(app.Services.GetRequiredService<StorageClient>(), settings, cancellationToken);
-                await app.StartAsync(cancellationToken);
-                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                var baseUri = new Uri(address.EndsWith('/') ? address : address + "/");
-                var api = app.Services.GetRequiredService<IOptions<EccoApiOptions>>().Value;
-                var publisher = new SchemaPublisher(app.Services.GetRequiredService<IObjectStore>(), app.Services.GetRequiredService<Storage.Layout.ObjectPaths>());
-                var folder = app.Services.GetRequiredService<IOptions<EccoStorageOptions>>().Value.ResolveSchemasFolder();
-                foreach (var env in api.Environments)
-                {
-                    await publisher.PublishAsync(env, folder, cancellationToken);
-                }
-
-                var verify = app.Services.GetRequiredService<IOptions<PubSubBridgeOptions>>().Value.VerifyToken;
-                if (!verify)
-                {
-                    LogVerificationOff(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevHost>());
-                }
-
-                var host = new DevHost(gcs, app, baseUri, settings, verify);
-                if (settings.PubSubEmulator is { } pubsub && settings.WirePubSub)
-                {
-                    await host.WirePubSubAsync(pubsub, cancellationToken);
-                }
-
-                return host;
+                await publisher.PublishAsync(env, folder, cancellationToken);
             }
-            catch
+
+            var verify = app.Services.GetRequiredService<IOptions<PubSubBridgeOptions>>().Value.VerifyToken;
+            if (!verify)
             {
-                await app.DisposeAsync();
-                throw;
+                LogVerificationOff(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevHost>());
             }
+
+            var host = new DevHost(started.Gcs, gcsBaseUri, started.Azurite, app, baseUri, settings, verify);
+            if (settings.PubSubEmulator is { } pubsub && settings.WirePubSub)
+            {
+                await host.WirePubSubAsync(pubsub, cancellationToken);
+            }
+
+            started.Release();
+            return host;
         }
         catch
         {
-            await gcs.DisposeAsync();
+            await app.DisposeAsync();
             throw;
         }
     }
 
-    private static WebApplication Build(DevSettings settings, GcsEmulatorServer gcs, IEnumerable<KeyValuePair<string, string?>>? configuration,
+    /// <summary>What <see cref="StartAsync"/> started before the host exists: stopped again if the start fails.</summary>
+    private sealed class StartedParts : IAsyncDisposable
+    {
+        public AzuriteProcess? Azurite { get; set; }
+
+        public GcsEmulatorServer? Gcs { get; set; }
+
+        public void Release() => (Azurite, Gcs) = (null, null);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Gcs is not null)
+            {
+                await Gcs.DisposeAsync();
+            }
+
+            if (Azurite is not null)
+            {
+                await Azurite.DisposeAsync();
+            }
+        }
+    }
+
+    private static WebApplication Build(DevSettings settings, Uri gcsBaseUri, string? azuriteConnection, IEnumerable<KeyValuePair<string, string?>>? configuration,
         Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DevHost).Assembly.GetName().Name });
@@ -151,7 +183,7 @@ public sealed partial class DevHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Ecco:Storage:Bucket"] = settings.Bucket,
-            ["Ecco:Storage:EmulatorHost"] = gcs.BaseUri.ToString(),
+            ["Ecco:Storage:EmulatorHost"] = gcsBaseUri.ToString(),
             ["Ecco:Storage:ProjectId"] = settings.PubSubProject,
             ["Ecco:Api:ServedEnvironments"] = string.Join(',', settings.Environments),
             ["Ecco:Api:ApiKey"] = apiKey,
@@ -190,10 +222,15 @@ public sealed partial class DevHost : IAsyncDisposable
             // Tuning (visibility timeouts, concurrency, task hub, worker id) from configuration, e.g. DurableEngine__*;
             // the command line's backend choice wins.
             builder.Configuration.GetSection(DurableEngineOptions.SectionName).Bind(options);
-            if (settings.AzuriteConnection is { } connection)
+            if (azuriteConnection is not null)
             {
                 options.Backend = EngineBackend.AzureStorage;
-                options.ConnectionString = connection;
+                options.ConnectionString = azuriteConnection;
+            }
+
+            if (settings.WorkerId is { } workerId)
+            {
+                options.WorkerId = workerId;
             }
         }, registry => WritePathTasks.Register(registry, writePath));
         // The management API answers for the engine's task hub only.
@@ -275,9 +312,17 @@ public sealed partial class DevHost : IAsyncDisposable
         output.WriteLine($"  Ops console     {ConsoleUri}");
         output.WriteLine($"  Metrics         {MetricsUri}  (Prometheus; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set)");
         output.WriteLine($"  Pub/Sub bridge  {BridgeUri}{(Settings.PubSubEmulator is { } p ? $"  (push subscription {Settings.PubSubSubscription} on {p})" : "")}");
-        output.WriteLine($"  GCS emulator    {GcsBaseUri}  bucket {Settings.Bucket}  (export STORAGE_EMULATOR_HOST={_gcs.HostAndPort})");
+        output.WriteLine($"  GCS emulator    {GcsBaseUri}  bucket {Settings.Bucket}  (export STORAGE_EMULATOR_HOST={GcsBaseUri.Host}:{GcsBaseUri.Port}){(_gcs is null ? "  (shared, not embedded)" : "")}");
         output.WriteLine($"  Data            {Path.GetFullPath(Settings.DataDirectory)}");
-        output.WriteLine($"  Engine          {(Settings.AzuriteConnection is null ? "in-memory (instances are lost on exit)" : "Azure Storage (Azurite)")}");
+        var engine = Services.GetRequiredService<IOptions<DurableEngineOptions>>().Value;
+        output.WriteLine(Settings.Durable
+            ? $"  Engine          Azure Storage on {(_azurite is null ? "the given Azurite" : $"Azurite started by dev (data under {_azurite.Location})")}, task hub {engine.TaskHubName}, worker {engine.WorkerId}"
+            : "  Engine          in-memory: instances are lost on exit (--durable azurite keeps them)");
+        if (_azurite is not null)
+        {
+            // Azurite's development account key is public; printing the string lets more workers join this task hub.
+            output.WriteLine($"  Azurite connection  {_azurite.ConnectionString}");
+        }
         output.WriteLine($"  Environments    {string.Join(", ", Settings.Environments)} (schemas published)");
         output.WriteLine($"  API key         {(ApiKeyRequired ? "required (x-api-key header)" : "none")}");
         if (!VerifyToken)
@@ -300,7 +345,15 @@ public sealed partial class DevHost : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
-            await _gcs.DisposeAsync();
+            if (_gcs is not null)
+            {
+                await _gcs.DisposeAsync();
+            }
+
+            if (_azurite is not null)
+            {
+                await _azurite.DisposeAsync();
+            }
         }
     }
 }

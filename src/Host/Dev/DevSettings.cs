@@ -14,8 +14,20 @@ public sealed record DevSettings
     /// <summary>Data directory: the emulator keeps objects under <c>{Data}/gcs</c>.</summary>
     public string DataDirectory { get; init; } = "./.ecco";
 
-    /// <summary>Azure Storage connection string for the durable backend; null = in-memory engine.</summary>
+    /// <summary>Azure Storage connection string for the durable backend; null = in-memory engine (unless <see cref="StartAzurite"/>).</summary>
     public string? AzuriteConnection { get; init; }
+
+    /// <summary>Start an Azurite of our own (the pinned npm package, data under <c>{Data}/azurite</c>) and use it as the durable backend.</summary>
+    public bool StartAzurite { get; init; }
+
+    /// <summary>A running GCS emulator to use instead of the embedded one (several dev processes on one bucket).</summary>
+    public Uri? GcsEmulator { get; init; }
+
+    /// <summary>Durable worker id; null = <see cref="Engine.DurableEngineOptions"/>' default (host name and process id).</summary>
+    public string? WorkerId { get; init; }
+
+    /// <summary>The durable backend is Azure Storage (Azurite), started by us or given.</summary>
+    public bool Durable => StartAzurite || AzuriteConnection is not null;
 
     /// <summary>host:port of a Pub/Sub emulator; wires GCS notifications → topic → push subscription → bridge.</summary>
     public string? PubSubEmulator { get; init; }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using EccoStudio.Testing;
 
 namespace EccoStudio.Orchestrations.Tests.Support;
 
@@ -18,7 +19,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public WebhookReceiver()
     {
-        Port = FreePort();
+        Port = FreePorts.Next();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
         loop = Task.Run(LoopAsync);
@@ -38,15 +39,6 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             answers.Enqueue(status);
         }
-    }
-
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private async Task LoopAsync()

@@ -46,6 +46,17 @@ public sealed class HistoryRetentionTests(GcsEmulatorFixture emulator) : IClassF
             Storage.History.ChangeKind.MergePatch);
     }
 
+    private static async Task<List<Google.Apis.Storage.v1.Data.Object>> ListAsync(Google.Cloud.Storage.V1.StorageClient client, string bucket)
+    {
+        var all = new List<Google.Apis.Storage.v1.Data.Object>();
+        await foreach (var o in client.ListObjectsAsync(bucket, ObjectPaths.HistoryPrefix(Venture)))
+        {
+            all.Add(o);
+        }
+
+        return all;
+    }
+
     [Theory]
     [InlineData(null, "Unlocked")]
     [InlineData("Locked", "Locked")]
@@ -55,7 +66,7 @@ public sealed class HistoryRetentionTests(GcsEmulatorFixture emulator) : IClassF
         await WriteTwiceAsync(context);
 
         using var client = emulator.CreateClient();
-        var history = await client.ListObjectsAsync(bucket, ObjectPaths.HistoryPrefix(Venture)).ToListAsync();
+        var history = await ListAsync(client, bucket);
         Assert.Equal(2, history.Count);
         Assert.All(history, o =>
         {
@@ -82,7 +93,7 @@ public sealed class HistoryRetentionTests(GcsEmulatorFixture emulator) : IClassF
         await WriteTwiceAsync(context);
 
         using var client = emulator.CreateClient();
-        Assert.All(await client.ListObjectsAsync(bucket, ObjectPaths.HistoryPrefix(Venture)).ToListAsync(), o => Assert.Null(o.Retention));
+        Assert.All(await ListAsync(client, bucket), o => Assert.Null(o.Retention));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Console;
+using EccoStudio.Api.Erasure;
 using EccoStudio.Api.Health;
 using EccoStudio.Api.Ops;
 using EccoStudio.Api.Reads;
@@ -41,6 +42,7 @@ public static class EccoStudioServiceCollectionExtensions
         services.TryAddSingleton<PubSubBridgeHandler>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<ConsoleRequestHandler>();
+        services.TryAddSingleton<EraseRequestHandler>();
         return services;
     }
 }

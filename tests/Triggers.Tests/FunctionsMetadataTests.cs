@@ -11,10 +11,11 @@ public sealed class FunctionsMetadataTests
         "RebuildSnapshotActivity", "UpsertManifestEntryActivity", "RestoreManifestEntryActivity", "BeginCompactionActivity",
         "WriteManifestShardActivity", "FinishCompactionActivity", "SyncIndicesActivity", "RepairIndicesActivity", "EvaluateRulesActivity",
         "DeliverAlertActivity", "RecordOpsEventActivity", "PrepareDeleteActivity",
+        "InventoryErasureActivity", "WriteErasureRecordActivity", "EraseObjectsActivity",
     ];
 
     private static readonly string[] Orchestrators =
-        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator", "DeleteEntityOrchestrator"];
+        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator", "DeleteEntityOrchestrator", "EraseEntityOrchestrator"];
 
     private static JsonArray Metadata()
     {
@@ -53,6 +54,7 @@ public sealed class FunctionsMetadataTests
         { "GetEntityCollection", "get", "{env}/{entity}", "Function" },
         { "Health", "get", "health", "Anonymous" },
         { "PubSubGcsEvents", "post", "pubsub/gcs-events", "Anonymous" },
+        { "OpsErase", "post", "ops/erase/{env}/{entity}/{id}", "Function" },
     };
 
     [Theory]

@@ -1,4 +1,5 @@
 using EccoStudio.Api.Bridge;
+using EccoStudio.Api.Erasure;
 using EccoStudio.Api.Health;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Ops;
@@ -67,6 +68,8 @@ public static partial class EccoEndpointRouteBuilderExtensions
             h.HandleAsync(c.Request, env, entity, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapDelete("/" + EntityRoutes.Entity, (HttpContext c, string env, string entity, string id, WriteRequestHandler h, DurableTaskClient client) =>
             h.DeleteAsync(c.Request, env, entity, id, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
+        endpoints.MapPost("/" + EraseRequestHandler.Route, (HttpContext c, string env, string entity, string id, EraseRequestHandler h, DurableTaskClient client) =>
+            h.HandleAsync(c.Request, env, entity, id, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapMethods("/" + EntityRoutes.Entity, GetOrHead, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>
             h.GetEntityAsync(c.Request, env, entity, id, c.RequestAborted));
         endpoints.MapMethods("/" + EntityRoutes.History, GetOrHead, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>

@@ -1,6 +1,7 @@
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
+using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
@@ -33,6 +34,9 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
 
     public Task<bool> StartCompactionAsync(DurableTaskClient client, string instanceId, string env, string entity, CancellationToken cancellationToken) =>
         StartAsync(client, nameof(CompactManifestOrchestrator), instanceId, new CompactManifestInput(env, entity), cancellationToken);
+
+    public Task<bool> StartEraseAsync(DurableTaskClient client, string instanceId, EraseEntityInput input, CancellationToken cancellationToken) =>
+        StartAsync(client, nameof(EraseEntityOrchestrator), instanceId, input, cancellationToken);
 
     private static async Task<bool> StartAsync(DurableTaskClient client, string orchestrator, string instanceId, object input, CancellationToken cancellationToken) =>
         (await client.TryStartOrchestrationAsync(orchestrator, instanceId, input, StartDedupe.RefuseIfExists, cancellationToken)).Started;

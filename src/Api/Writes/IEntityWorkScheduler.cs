@@ -1,3 +1,5 @@
+using EccoStudio.Orchestrations.Erasure;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask.Client;
@@ -24,4 +26,11 @@ public interface IEntityWorkScheduler
 
     /// <summary>Starts CompactManifestOrchestrator for one env + entity; false when that instance already exists.</summary>
     Task<bool> StartCompactionAsync(DurableTaskClient client, string instanceId, string env, string entity, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts EraseEntityOrchestrator as <paramref name="instanceId"/>; false when that instance already exists. A default
+    /// body (a plain deduplicated start) so schedulers that only observe writes need not implement it.
+    /// </summary>
+    async Task<bool> StartEraseAsync(DurableTaskClient client, string instanceId, EraseEntityInput input, CancellationToken cancellationToken) =>
+        (await client.TryStartOrchestrationAsync(nameof(EraseEntityOrchestrator), instanceId, input, StartDedupe.RefuseIfExists, cancellationToken)).Started;
 }

@@ -31,7 +31,7 @@ public static class OrchestrationServiceFactory
         return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, options.WorkerId);
     }
 
-    /// <summary>The Azure Storage settings that matter on Azurite (see platform facts).</summary>
+    /// <summary>The Azure Storage settings that matter on Azurite (docs/platform.md, "Durable Task outside Azure").</summary>
     public static AzureStorageOrchestrationServiceSettings CreateAzureStorageSettings(
         DurableEngineOptions options, ILoggerFactory loggerFactory) => new()
         {

@@ -8,7 +8,7 @@ namespace EccoStudio.Host.Commands;
 
 /// <summary>
 /// <c>dev [--port 7071] [--gcs-port 4443 | --gcs-emulator URL] [--data ./.ecco] [--durable inmemory|azurite[=CONN]]
-/// [--worker-id ID] [--pubsub-emulator HOST:PORT] [--api-key KEY | --api-key-file PATH] [--env dev[,prod]]</c> (key and token switch
+/// [--worker-id ID] [--no-recovery] [--pubsub-emulator HOST:PORT] [--api-key KEY | --api-key-file PATH] [--env dev[,prod]]</c> (key and token switch
 /// also from the environment: <c>Ecco__Api__ApiKey</c>, <c>Ecco__Api__ApiKeyFile</c>, <c>Ecco__PubSub__VerifyToken</c>) → <see cref="DevSettings"/>.
 /// </summary>
 public static class DevCommandLine
@@ -37,6 +37,11 @@ public static class DevCommandLine
             ? null
             : $"--worker-id '{value}' must be 1–64 letters, digits, '-', '_' or '.'.");
 
+    public static Option<bool> NoRecovery { get; } = new("--no-recovery")
+    {
+        Description = "In-memory engine: skip the startup sweep that completes writes whose history landed before a restart",
+    };
+
     public static Option<string?> PubSubEmulator { get; } = Validated(
         new Option<string?>("--pubsub-emulator") { Description = "HOST:PORT of a Pub/Sub emulator: wires GCS notifications → topic → push → bridge" },
         value => IsHostPort(value!) ? null : $"--pubsub-emulator '{value}' is not HOST:PORT (e.g. 127.0.0.1:8085).");
@@ -60,7 +65,7 @@ public static class DevCommandLine
     {
         var command = new Command("dev", "Run the local stack: GCS emulator, Durable Task engine and the HTTP API in one process")
         {
-            Port, GcsPort, GcsEmulator, Data, Durable, WorkerId, PubSubEmulator, ApiKey, ApiKeyFile, Env,
+            Port, GcsPort, GcsEmulator, Data, Durable, WorkerId, NoRecovery, PubSubEmulator, ApiKey, ApiKeyFile, Env,
         };
         command.SetAction((result, cancellationToken) => run(ToSettings(result), cancellationToken));
         return command;
@@ -78,6 +83,7 @@ public static class DevCommandLine
             StartAzurite = durable == "azurite",
             GcsEmulator = result.GetValue(GcsEmulator) is { } gcs ? new Uri(gcs.EndsWith('/') ? gcs : gcs + "/") : null,
             WorkerId = result.GetValue(WorkerId),
+            Recovery = !result.GetValue(NoRecovery),
             PubSubEmulator = result.GetValue(PubSubEmulator),
             ApiKey = result.GetValue(ApiKey),
             ApiKeyFile = result.GetValue(ApiKeyFile),

@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -58,6 +59,9 @@ public sealed partial class DevHost : IAsyncDisposable
 
     /// <summary>The embedded emulator (its faults and store); absent when dev uses another process's emulator.</summary>
     public GcsEmulatorServer Gcs => _gcs ?? throw new InvalidOperationException($"This dev host uses the GCS emulator at {GcsBaseUri}, not an embedded one.");
+
+    /// <summary>The startup recovery sweep (in-memory engine, <see cref="DevSettings.Recovery"/>), or null.</summary>
+    public Task<IReadOnlyList<RecoveryResult>>? Recovery { get; private set; }
 
     /// <summary>The Azurite this host started (<c>--durable azurite</c>), if any.</summary>
     public AzuriteProcess? Azurite => _azurite;
@@ -130,6 +134,13 @@ public sealed partial class DevHost : IAsyncDisposable
             if (settings.PubSubEmulator is { } pubsub && settings.WirePubSub)
             {
                 await host.WirePubSubAsync(pubsub, cancellationToken);
+            }
+
+            if (settings.Recovery && !settings.Durable)
+            {
+                var recovery = ActivatorUtilities.CreateInstance<StartupRecovery>(app.Services);
+                var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                host.Recovery = Task.Run(() => recovery.RunAsync(api.Environments, stopping), stopping);
             }
 
             started.Release();
@@ -317,7 +328,14 @@ public sealed partial class DevHost : IAsyncDisposable
         var engine = Services.GetRequiredService<IOptions<DurableEngineOptions>>().Value;
         output.WriteLine(Settings.Durable
             ? $"  Engine          Azure Storage on {(_azurite is null ? "the given Azurite" : $"Azurite started by dev (data under {_azurite.Location})")}, task hub {engine.TaskHubName}, worker {engine.WorkerId}"
-            : "  Engine          in-memory: instances are lost on exit (--durable azurite keeps them)");
+            : "  Engine          in-memory: orchestrations are lost on exit (--durable azurite keeps them)");
+        if (!Settings.Durable)
+        {
+            output.WriteLine(Recovery is null
+                ? "  Recovery        off (--no-recovery): writes cut off by the last exit stay half-applied until verify --repair"
+                : "  Recovery        startup sweep running: completes writes whose history landed before the last exit (logged when done).");
+            output.WriteLine("                  A write accepted (202) whose history object had not landed when the process died is lost.");
+        }
         if (_azurite is not null)
         {
             // Azurite's development account key is public; printing the string lets more workers join this task hub.

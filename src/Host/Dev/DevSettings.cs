@@ -26,6 +26,12 @@ public sealed record DevSettings
     /// <summary>Durable worker id; null = <see cref="Engine.DurableEngineOptions"/>' default (host name and process id).</summary>
     public string? WorkerId { get; init; }
 
+    /// <summary>
+    /// With the in-memory engine, run the startup recovery sweep (<see cref="StartupRecovery"/>). The command line turns
+    /// it on unless <c>--no-recovery</c>; hosts built in code (tests) opt in.
+    /// </summary>
+    public bool Recovery { get; init; }
+
     /// <summary>The durable backend is Azure Storage (Azurite), started by us or given.</summary>
     public bool Durable => StartAzurite || AzuriteConnection is not null;
 

@@ -39,19 +39,14 @@ public static class EraseRunner
             }
 
             // Before the "started" record: an erasure that cannot happen leaves nothing behind (docs/recovery.md "erase").
-            var hold = await eraser.FindRetentionAsync(target, cancellationToken);
-            if (hold.Locked.Count > 0 || (hold.Unlocked.Count > 0 && !settings.OverrideUnlockedRetention))
-            {
-                await error.WriteLineAsync($"error: {new ErasureBlockedException(target, hold).Message}");
-                return RetentionRefused;
-            }
+            await eraser.CheckRetentionAsync(target, settings.OverrideUnlockedRetention, cancellationToken);
 
             var records = new ErasureRecords(context);
             var run = Ulid.NewUlid();
             var at = DateTimeOffset.UtcNow;
-            var started = await records.StartAsync(target, run, settings.Reason, settings.RequestedBy, at, cancellationToken);
+            await records.StartAsync(target, run, settings.Reason, settings.RequestedBy, at, cancellationToken);
             var report = await eraser.EraseAsync(target, settings.OverrideUnlockedRetention, cancellationToken);
-            await records.CompleteAsync(target, run, started, settings.Reason, settings.RequestedBy, at, DateTimeOffset.UtcNow, report, cancellationToken);
+            await records.CompleteAsync(target, run, settings.Reason, settings.RequestedBy, at, DateTimeOffset.UtcNow, report, cancellationToken);
             await output.WriteLineAsync($"erased {target}: {report.TotalVersions} object versions ({string.Join(", ", report.VersionsRemoved.Select(p => $"{p.Key} {p.Value}"))})" +
                 (report.ShardsRewritten > 0 ? $"; {report.ShardsRewritten} manifest shard versions removed and the manifest compacted again" : string.Empty));
             await output.WriteLineAsync($"erasure record: gs://{settings.Bucket}/{ErasureRecords.Name(target, run)}");
@@ -59,7 +54,6 @@ public static class EraseRunner
         }
         catch (ErasureBlockedException e)
         {
-            // A retention set between the check and the erasure (another writer): still nothing deleted.
             await error.WriteLineAsync($"error: {e.Message}");
             return RetentionRefused;
         }

@@ -1,4 +1,5 @@
 using EccoStudio.Activities.Alerts;
+using EccoStudio.Activities.Erasure;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
@@ -8,6 +9,7 @@ using EccoStudio.Activities.Snapshots;
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
+using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.DurableTask;
@@ -33,13 +35,14 @@ public static class WritePathTasks
         typeof(BeginCompactionActivity), typeof(WriteManifestShardActivity), typeof(FinishCompactionActivity),
         typeof(SyncIndicesActivity), typeof(RepairIndicesActivity),
         typeof(EvaluateRulesActivity), typeof(DeliverAlertActivity), typeof(RecordOpsEventActivity),
+        typeof(InventoryErasureActivity), typeof(WriteErasureRecordActivity), typeof(EraseObjectsActivity),
     ];
 
     /// <summary>The orchestrator types.</summary>
     public static IReadOnlyList<Type> OrchestratorTypes { get; } =
     [
         typeof(WriteEntityOrchestrator), typeof(ReconcileEntityOrchestrator), typeof(CompactManifestOrchestrator), typeof(BatchWriteOrchestrator),
-        typeof(DeleteEntityOrchestrator),
+        typeof(DeleteEntityOrchestrator), typeof(EraseEntityOrchestrator),
     ];
 
     /// <summary>
@@ -53,6 +56,7 @@ public static class WritePathTasks
         registry.AddOrchestrator(nameof(CompactManifestOrchestrator), () => new CompactManifestOrchestrator(options));
         registry.AddOrchestrator(nameof(BatchWriteOrchestrator), () => new BatchWriteOrchestrator(options));
         registry.AddOrchestrator(nameof(DeleteEntityOrchestrator), () => new DeleteEntityOrchestrator(options));
+        registry.AddOrchestrator(nameof(EraseEntityOrchestrator), () => new EraseEntityOrchestrator(options));
 
         foreach (var type in ActivityTypes)
         {

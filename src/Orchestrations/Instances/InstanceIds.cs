@@ -18,6 +18,8 @@ namespace EccoStudio.Orchestrations.Instances;
 /// <item>compaction: <c>compact:{env}:{entity}</c> for the eternal instance, <c>compact:{env}:{entity}:{yyyyMMddHH}</c>
 /// for the hourly timer (a timer firing twice in an hour starts each at most once).</item>
 /// <item>batch item: <c>{batch instance}:{index}</c>.</item>
+/// <item>erase: <c>erase:{env}:{prefix}:{id}:{suffix}</c>; suffix as for writes (<c>k</c> + hash of the
+/// <c>Idempotency-Key</c>, else a fresh GUID), so a retried request finds the erasure it started.</item>
 /// </list>
 /// </summary>
 public static class InstanceIds
@@ -27,6 +29,8 @@ public static class InstanceIds
     public const string ReconcilePrefix = "reconcile:";
 
     public const string CompactionPrefix = "compact:";
+
+    public const string ErasePrefix = "erase:";
 
     public const int MaxIdempotencyKeyLength = 200;
 
@@ -69,6 +73,11 @@ public static class InstanceIds
     /// <summary>The compaction a timer starts for the hour of <paramref name="at"/>.</summary>
     public static string HourlyCompaction(string env, string entity, DateTimeOffset at) =>
         $"{Compaction(env, entity)}:{at.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
+
+    /// <summary>An erasure of the entity's personal data (<paramref name="idempotencyKey"/> null: a new instance every time).</summary>
+    public static string Erase(EntityTarget target, string? idempotencyKey) =>
+        $"{ErasePrefix}{target.Env}:{target.Kind.Prefix}:{target.Id}:" +
+        (idempotencyKey is null ? Guid.NewGuid().ToString("N") : "k" + Hash($"{target.Env}\n{target.Kind.Prefix}\n{target.Id}\nERASE\n{idempotencyKey}"));
 
     /// <summary>The sub-orchestration of item <paramref name="index"/> of a batch.</summary>
     public static string BatchItem(string batchInstanceId, int index) => $"{batchInstanceId}:{index}";

@@ -17,14 +17,47 @@ public sealed class ErasureRecords(StorageContext context)
 {
     public static string Name(EntityTarget target, Ulid run) => ObjectPaths.Log(target.Env, $"erasures/{target.Kind.Prefix}/{target.Id}/{run}.json");
 
-    public async Task<StoredObjectInfo> StartAsync(EntityTarget target, Ulid run, string reason, string requestedBy, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        await context.Store.PutAsync(context.Bucket(target.Env), Name(target, run), JsonText.ToBytes(Body(target, reason, requestedBy, at, null, null)),
-            PutOptions.CreateOnly, cancellationToken);
+    /// <summary>
+    /// Writes the "started" record of run <paramref name="run"/> create-only. Idempotent: the name is the run's, so a
+    /// retry that finds the record there (its first attempt's answer was lost, or the run completed) leaves it as it is.
+    /// </summary>
+    public async Task StartAsync(EntityTarget target, Ulid run, string reason, string requestedBy, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await context.Store.PutAsync(context.Bucket(target.Env), Name(target, run), JsonText.ToBytes(Body(target, reason, requestedBy, at, null, null)),
+                PutOptions.CreateOnly, cancellationToken);
+        }
+        catch (PreconditionFailedException)
+        {
+            // Written already by this run.
+        }
+    }
 
-    public async Task CompleteAsync(EntityTarget target, Ulid run, StoredObjectInfo started, string reason, string requestedBy, DateTimeOffset at,
-        DateTimeOffset completedAt, ErasureReport report, CancellationToken cancellationToken = default) =>
-        await context.Store.PutAsync(context.Bucket(target.Env), Name(target, run), JsonText.ToBytes(Body(target, reason, requestedBy, at, completedAt, report)),
-            PutOptions.Replacing(started.Generation), cancellationToken);
+    /// <summary>
+    /// Rewrites the run's record as "completed" with what was removed, compare-and-swap on the generation read (the
+    /// record is created when the started one is missing). Idempotent: writing it twice leaves the same content.
+    /// </summary>
+    public async Task CompleteAsync(EntityTarget target, Ulid run, string reason, string requestedBy, DateTimeOffset at,
+        DateTimeOffset completedAt, ErasureReport report, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(target.Env);
+        var name = Name(target, run);
+        var body = JsonText.ToBytes(Body(target, reason, requestedBy, at, completedAt, report));
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await context.Store.GetInfoAsync(bucket, name, cancellationToken);
+            try
+            {
+                await context.Store.PutAsync(bucket, name, body, PutOptions.Expecting(current?.Generation), cancellationToken);
+                return;
+            }
+            catch (PreconditionFailedException) when (attempt < 3)
+            {
+                // Another attempt of the same run wrote it between the read and the write: read again.
+            }
+        }
+    }
 
     private static JsonObject Body(EntityTarget target, string reason, string requestedBy, DateTimeOffset at, DateTimeOffset? completedAt, ErasureReport? report)
     {

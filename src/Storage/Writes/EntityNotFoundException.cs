@@ -8,6 +8,10 @@ public sealed class EntityNotFoundException : StorageModelException
     public EntityNotFoundException(EntityTarget target)
         : base($"{target} does not exist (no snapshot).") => Target = target.ToString();
 
+    /// <summary>Not found for a reason of the caller's own (e.g. an erasure finding no object of the entity).</summary>
+    public EntityNotFoundException(EntityTarget target, string message)
+        : base(message) => Target = target.ToString();
+
     public EntityNotFoundException()
     {
         Target = string.Empty;

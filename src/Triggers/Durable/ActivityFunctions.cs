@@ -1,5 +1,6 @@
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Common;
+using EccoStudio.Activities.Erasure;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
@@ -86,6 +87,18 @@ public sealed class ActivityFunctions(IServiceProvider services)
     [Function(nameof(DeliverAlertActivity))]
     public Task<DeliverAlertOutput> RunDeliverAlert([ActivityTrigger] DeliverAlertInput input, FunctionContext context) =>
         Run<DeliverAlertActivity, DeliverAlertInput, DeliverAlertOutput>(input, context);
+
+    [Function(nameof(InventoryErasureActivity))]
+    public Task<ErasureTally> RunInventoryErasure([ActivityTrigger] InventoryErasureInput input, FunctionContext context) =>
+        Run<InventoryErasureActivity, InventoryErasureInput, ErasureTally>(input, context);
+
+    [Function(nameof(WriteErasureRecordActivity))]
+    public Task<string> RunWriteErasureRecord([ActivityTrigger] WriteErasureRecordInput input, FunctionContext context) =>
+        Run<WriteErasureRecordActivity, WriteErasureRecordInput, string>(input, context);
+
+    [Function(nameof(EraseObjectsActivity))]
+    public Task<ErasureTally> RunEraseObjects([ActivityTrigger] EraseObjectsInput input, FunctionContext context) =>
+        Run<EraseObjectsActivity, EraseObjectsInput, ErasureTally>(input, context);
 
     private Task<TOut> Run<TActivity, TIn, TOut>(TIn input, FunctionContext context)
         where TActivity : TaskActivity<TIn, TOut>

@@ -1,6 +1,7 @@
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
+using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.Azure.Functions.Worker;
@@ -34,6 +35,10 @@ public sealed class OrchestratorFunctions(IServiceProvider services)
     [Function(nameof(DeleteEntityOrchestrator))]
     public Task<DeleteEntityResult> RunDeleteEntity([OrchestrationTrigger] TaskOrchestrationContext context) =>
         Create<DeleteEntityOrchestrator>().RunAsync(context, Input<DeleteEntityInput>(context));
+
+    [Function(nameof(EraseEntityOrchestrator))]
+    public Task<EraseEntityResult> RunEraseEntity([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        Create<EraseEntityOrchestrator>().RunAsync(context, Input<EraseEntityInput>(context));
 
     private T Create<T>()
         where T : class => ActivatorUtilities.GetServiceOrCreateInstance<T>(services);

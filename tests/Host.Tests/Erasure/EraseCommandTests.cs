@@ -120,7 +120,7 @@ public sealed class EraseCommandTests(GcsEmulatorFixture emulator) : IClassFixtu
         var error = new StringWriter();
         Assert.Equal(EraseRunner.RetentionRefused, await RunAsync(["erase", "--env", "dev", "--entity", "talent", "--id", "T1", "--reason", "x"], bucket, new StringWriter(), error));
         Assert.Contains("are under an Unlocked object retention until", error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Re-run with --override-unlocked-retention", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Lift it with `erase --override-unlocked-retention`", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await VersionsAsync(store, bucket));
 
         var output = new StringWriter();

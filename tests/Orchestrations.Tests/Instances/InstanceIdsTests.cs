@@ -25,6 +25,18 @@ public sealed class InstanceIdsTests
     }
 
     [Fact]
+    public void Erase_SameKey_SameIdUnderTheEraseHeadAndDistinctFromWritesAndDeletes()
+    {
+        var id = InstanceIds.Erase(Venture, "gdpr-42");
+
+        Assert.Equal(id, InstanceIds.Erase(EntityTarget.Of("dev", "venture", "V-1"), "gdpr-42"));
+        Assert.StartsWith("erase:dev:ventures:V-1:k", id, StringComparison.Ordinal);
+        Assert.DoesNotContain("gdpr-42", id, StringComparison.Ordinal);
+        Assert.NotEqual(InstanceIds.Erase(Venture, null), InstanceIds.Erase(Venture, null));
+        Assert.DoesNotContain(id[^32..], InstanceIds.Write(Venture, "gdpr-42") + InstanceIds.Delete(Venture, "gdpr-42"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_SameKeyOnAnotherEntityOrEnv_GivesDifferentIds()
     {
         var ids = new[]

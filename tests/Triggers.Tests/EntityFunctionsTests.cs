@@ -3,6 +3,7 @@ using EccoStudio.Api.Problems;
 using EccoStudio.Api.Reads;
 using EccoStudio.Api.Writes;
 using EccoStudio.Storage.History;
+using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
 using EccoStudio.Triggers.Http;
 using EccoStudio.Triggers.Tests.Fakes;
@@ -53,7 +54,7 @@ public sealed class EntityFunctionsTests(GcsEmulatorFixture gcs) : IClassFixture
     public async Task PutEntity_ValidDocument_SchedulesTheWriteAndAnswersLikeTheLocalHost()
     {
         var key = "put-" + Guid.NewGuid().ToString("N");
-        var client = new FakeDurableTaskClient();
+        var client = new NoEngineDurableTaskClient();
         var triggerHttp = TriggerHarness.Request("PUT", "/api/dev/ventures/V-T1", Venture, headers: Key(key));
         var localHttp = TriggerHarness.Request("PUT", "/api/dev/ventures/V-T1", Venture, headers: Key(key));
         var writes = _harness.Services.GetRequiredService<WriteRequestHandler>();
@@ -75,7 +76,7 @@ public sealed class EntityFunctionsTests(GcsEmulatorFixture gcs) : IClassFixture
     [Fact]
     public async Task PatchEntity_MergePatchOnMissingEntity_IsRefusedLikeTheLocalHost()
     {
-        var client = new FakeDurableTaskClient();
+        var client = new NoEngineDurableTaskClient();
         var triggerHttp = TriggerHarness.Request("PATCH", "/api/dev/ventures/V-NONE", """{"status":"Pilot"}""", "application/merge-patch+json");
         var localHttp = TriggerHarness.Request("PATCH", "/api/dev/ventures/V-NONE", """{"status":"Pilot"}""", "application/merge-patch+json");
         var writes = _harness.Services.GetRequiredService<WriteRequestHandler>();
@@ -115,7 +116,7 @@ public sealed class EntityFunctionsTests(GcsEmulatorFixture gcs) : IClassFixture
         };
         var http = TriggerHarness.Request("PUT", $"/api/{env}/{entity}/{id}", body, mediaType);
 
-        var response = await _harness.InvokeAsync("PutEntity", http, () => _functions.PutEntity(http.Request, env, entity, id, new FakeDurableTaskClient()));
+        var response = await _harness.InvokeAsync("PutEntity", http, () => _functions.PutEntity(http.Request, env, entity, id, new NoEngineDurableTaskClient()));
 
         Assert.Equal(status, response.Status);
         Assert.Equal(Problem.ContentType, response.ContentType);

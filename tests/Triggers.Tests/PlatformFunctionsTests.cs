@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Health;
 using EccoStudio.Api.Problems;
+using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
 using EccoStudio.Triggers.Http;
 using EccoStudio.Triggers.Tests.Fakes;
@@ -39,7 +40,7 @@ public sealed class PlatformFunctionsTests(GcsEmulatorFixture gcs) : IClassFixtu
     {
         var functions = new PlatformFunctions(harness.Services.GetRequiredService<HealthHandler>(), harness.Services.GetRequiredService<PubSubBridgeHandler>());
         var http = TriggerHarness.Request("POST", "/api/pubsub/gcs-events", body, headers: headers);
-        return await harness.InvokeAsync("PubSubGcsEvents", http, () => functions.PubSubGcsEvents(http.Request, new FakeDurableTaskClient()));
+        return await harness.InvokeAsync("PubSubGcsEvents", http, () => functions.PubSubGcsEvents(http.Request, new NoEngineDurableTaskClient()));
     }
 
     [Fact]

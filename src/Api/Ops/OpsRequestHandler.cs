@@ -40,7 +40,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
         string? historyUnavailable = null;
         if (showHistory)
         {
-            (history, historyUnavailable) = await TryHistoryAsync(client, instanceId, cancellationToken);
+            (history, historyUnavailable) = await TryHistoryAsync(client, metadata, cancellationToken);
         }
 
         var body = InstanceJson.Status(metadata, showInput, history, showHistoryOutput, historyUnavailable);
@@ -288,27 +288,39 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
 
     /// <summary>
     /// The instance's history events, or (null, why) when the backend cannot stream them: the response then says so
-    /// (<c>historyEvents: null</c> + <c>historyEventsUnavailable</c>) instead of pretending the history is empty.
+    /// (<c>historyEvents: null</c> + <c>historyEventsUnavailable</c>) instead of pretending the history is empty. The
+    /// local engine streams every instance's history (docs/api.md, "Ops"); an engine without the call answers
+    /// UNIMPLEMENTED. A Pending instance has not run yet: no events, as in the Durable extension.
     /// </summary>
-    private async Task<(IReadOnlyList<HistoryEvent>? Events, string? Unavailable)> TryHistoryAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<HistoryEvent>? Events, string? Unavailable)> TryHistoryAsync(DurableTaskClient client, OrchestrationMetadata metadata,
+        CancellationToken cancellationToken)
     {
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
+        {
+            return ([], null);
+        }
+
         try
         {
-            var events = await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken);
+            var events = await client.GetOrchestrationHistoryAsync(metadata.InstanceId, cancellationToken);
             if (events.Count > 0)
             {
                 return ([.. events], null);
             }
 
-            // Every existing instance has at least its ExecutionStarted event: an empty answer means the backend does
-            // not serve history (the local engine's gRPC sidecar streams history only while a step is executing).
-            LogHistoryUnavailable(logger, instanceId, "empty history stream");
-            return (null, "This engine does not serve orchestration history (the local host's Durable Task sidecar returns it only while a step is executing); " +
-                "customStatus carries the write's step-level progress. The Durable Functions extension in Azure serves full history.");
+            // Every instance that has run has at least its ExecutionStarted event: an empty answer is a backend that
+            // does not keep history, not an empty history.
+            LogHistoryUnavailable(logger, metadata.InstanceId, "empty history stream");
+            return (null, "The orchestration backend returned no history for this instance; customStatus carries the write's step-level progress.");
+        }
+        catch (ArgumentException)
+        {
+            // Purged between the status read and the history read.
+            throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(metadata.InstanceId)}'.");
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException or Grpc.Core.RpcException or InvalidOperationException)
         {
-            LogHistoryUnavailable(logger, instanceId, e.Message);
+            LogHistoryUnavailable(logger, metadata.InstanceId, e.Message);
             return (null, "The orchestration backend did not return this instance's history: " + FirstLine(e.Message));
         }
     }

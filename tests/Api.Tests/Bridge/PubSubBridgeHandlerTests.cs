@@ -1,6 +1,7 @@
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Tests.Fakes;
 using EccoStudio.Storage.Writes;
+using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,7 +34,7 @@ public sealed class PubSubBridgeHandlerTests(GcsEmulatorFixture gcs) : IClassFix
         var context = HttpExchange.Request("POST", "/api/pubsub/gcs-events", body, "application/json");
         var handler = services.GetRequiredService<PubSubBridgeHandler>();
 
-        var response = await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NullDurableTaskClient(), CancellationToken.None));
+        var response = await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NoEngineDurableTaskClient(), CancellationToken.None));
 
         Assert.Equal(204, response.Status);
         var line = Assert.Single(logs.Lines, l => l.Contains("forged", StringComparison.Ordinal));
@@ -182,6 +183,6 @@ public sealed class PubSubBridgeHandlerTests(GcsEmulatorFixture gcs) : IClassFix
     {
         var context = HttpExchange.Request("POST", "/api/pubsub/gcs-events", body);
         var handler = _services.GetRequiredService<PubSubBridgeHandler>();
-        return await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NullDurableTaskClient(), CancellationToken.None));
+        return await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NoEngineDurableTaskClient(), CancellationToken.None));
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Tests.Fakes;
+using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
 using EccoStudio.Testing.Auth;
 using Microsoft.Extensions.DependencyInjection;
@@ -139,7 +140,7 @@ public sealed class PushTokenVerificationTests(GcsEmulatorFixture gcs) : IClassF
         var context = HttpExchange.Request("POST", "/api/pubsub/gcs-events", body, "text/plain", []);
         var handler = services.GetRequiredService<PubSubBridgeHandler>();
 
-        var response = await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NullDurableTaskClient(), CancellationToken.None));
+        var response = await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NoEngineDurableTaskClient(), CancellationToken.None));
 
         Assert.Equal(415, response.Status);
         Assert.Empty(_scheduler.Calls);
@@ -179,6 +180,6 @@ public sealed class PushTokenVerificationTests(GcsEmulatorFixture gcs) : IClassF
         var headers = authorization is null ? Array.Empty<(string, string)>() : [("Authorization", authorization)];
         var context = HttpExchange.Request("POST", "/api/pubsub/gcs-events", body, "application/json", headers);
         var handler = services.GetRequiredService<PubSubBridgeHandler>();
-        return await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NullDurableTaskClient(), CancellationToken.None));
+        return await HttpExchange.RunAsync(context, () => handler.HandleAsync(context.Request, new NoEngineDurableTaskClient(), CancellationToken.None));
     }
 }

@@ -1,13 +1,14 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
-namespace EccoStudio.Triggers.Tests.Fakes;
+namespace EccoStudio.Testing.Fakes;
 
 /// <summary>
-/// A client not bound by the Durable extension (so it has no webhook base URL); knows no instances. Starts go through
-/// the recording scheduler, so every other call is a test failure.
+/// A Durable client for code under test that must reach the engine only through its scheduler: it knows no instances
+/// (lookups answer null, as for an unknown id) and every other call fails the test. Not bound by the Durable
+/// extension, so it has no webhook base URL either.
 /// </summary>
-public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
+public sealed class NoEngineDurableTaskClient() : DurableTaskClient("no-engine")
 {
     public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
         Task.FromResult<OrchestrationMetadata?>(null);
@@ -38,5 +39,5 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static InvalidOperationException Unused() => new("The trigger under test must reach the engine only through the scheduler.");
+    private static InvalidOperationException Unused() => new("The code under test must reach the engine only through its scheduler.");
 }

@@ -35,11 +35,18 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
     /// <summary>Manifest shards listing the id, then a compaction so everyone else is listed again.</summary>
     public const string ManifestStep = "manifest";
 
-    /// <summary>History, last: until it is gone the entity is still found, so a re-run after a failure knows what to finish.</summary>
+    /// <summary>History: until it is gone the entity is still found, so a re-run after a failure knows what to finish.</summary>
     public const string HistoryStep = "history";
 
-    /// <summary>The steps in the order they must run (the manifest entry goes before the shards are compacted again, history last).</summary>
-    public static IReadOnlyList<string> Steps { get; } = [SnapshotStep, IndicesStep, ManifestStep, HistoryStep];
+    /// <summary>
+    /// Snapshot, entry, pointers and shards once more, after history is gone: a reconcile that ran between the first
+    /// steps and the history step (verify --repair, a host's startup recovery) rebuilt them from the history that was
+    /// still there. With history gone nothing rebuilds them again.
+    /// </summary>
+    public const string SweepStep = "sweep";
+
+    /// <summary>The steps in the order they must run (the manifest entry goes before the shards are compacted again, history before the sweep).</summary>
+    public static IReadOnlyList<string> Steps { get; } = [SnapshotStep, IndicesStep, ManifestStep, HistoryStep, SweepStep];
 
     public Task<ErasureReport> EraseAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
         EraseAsync(target, overrideUnlockedRetention: false, cancellationToken);
@@ -92,6 +99,18 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
 
     private async Task<ErasureReport> RunStepAsync(EntityTarget target, string step, bool remove, bool overrideUnlockedRetention, CancellationToken cancellationToken)
     {
+        if (step == SweepStep)
+        {
+            // The inventory has counted these already (its first three steps); only a removal runs them twice.
+            var swept = ErasureReport.Empty;
+            foreach (var again in new[] { SnapshotStep, IndicesStep, ManifestStep })
+            {
+                swept = swept.Merge(remove ? await RunStepAsync(target, again, remove, cancellationToken) : ErasureReport.Empty);
+            }
+
+            return swept;
+        }
+
         var bucket = context.Bucket(target.Env);
         var removed = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var names = new SortedSet<string>(StringComparer.Ordinal);

@@ -105,7 +105,7 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
             var swept = ErasureReport.Empty;
             foreach (var again in new[] { SnapshotStep, IndicesStep, ManifestStep })
             {
-                swept = swept.Merge(remove ? await RunStepAsync(target, again, remove, cancellationToken) : ErasureReport.Empty);
+                swept = swept.Merge(remove ? await RunStepAsync(target, again, remove, overrideUnlockedRetention, cancellationToken) : ErasureReport.Empty);
             }
 
             return swept;

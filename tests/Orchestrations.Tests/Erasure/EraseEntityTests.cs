@@ -106,6 +106,23 @@ public sealed class EraseEntityTests(GcsEmulatorFixture emulator) : IClassFixtur
         Assert.Equal(before, await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket));
     }
 
+    [Fact]
+    public async Task Erase_HistoryUnderLockedRetention_FailsAtInventoryOnceWithNothingDeleted()
+    {
+        await using var harness = await WritePathHarness.StartAsync(emulator,
+            bucket: await emulator.CreateBucketAsync(versioning: true, prefix: "erase", objectRetention: true),
+            storage: o => (o.HistoryRetentionDays, o.HistoryRetentionMode) = (30, "Locked"));
+        await PopulateAsync(harness);
+        var before = await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket);
+
+        var done = await harness.WaitAsync(await harness.StartAsync(nameof(EraseEntityOrchestrator), Erase("TC-1"), WritePathHarness.NewInstanceId("erase")));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Contains("failed at step inventory after 1 attempt(s)", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal); // not retried
+        Assert.Contains("dev/talent/TC-1 cannot be erased: 2 of its history versions are under a Locked object retention", done.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(before, await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket)); // no delete, no record
+    }
+
     /// <summary>TC-1 written three times (noncurrent versions of snapshot, entry and pointers), TC-2 beside it, manifest compacted.</summary>
     private static async Task PopulateAsync(WritePathHarness harness)
     {

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
+using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
+using DurableTask.Core.History;
 using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Engine.Tests.Support;
 using EccoStudio.Engine.Tests.Tasks;
@@ -34,6 +37,36 @@ public abstract class EngineScenarios(ITestOutputHelper output)
         Assert.Equal("x>1>2>3", done.ReadOutputAs<string>());
         Assert.Equal("step 3 done", done.ReadCustomStatusAs<string>());
         Assert.All(new[] { 1, 2, 3 }, step => Assert.Equal(1, Attempts.Get($"{id}/step{step}")));
+    }
+
+    [Fact]
+    public async Task GetOrchestrationHistory_CompletedInstance_StreamsStartedEachTaskAndCompleted()
+    {
+        string id = NewId("history");
+        await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "x");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await Engine.Client.WaitForTerminalAsync(id)).RuntimeStatus);
+
+        IList<HistoryEvent> all = await Engine.Client.GetOrchestrationHistoryAsync(id);
+
+        // Each episode is framed by OrchestratorStarted/OrchestratorCompleted markers; between them, the execution.
+        Assert.IsType<OrchestratorStartedEvent>(all[0]);
+        var events = all.Where(e => e is not (OrchestratorStartedEvent or OrchestratorCompletedEvent)).ToList();
+        var started = Assert.IsType<ExecutionStartedEvent>(events[0]);
+        Assert.Equal(nameof(ThreeStepOrchestrator), started.Name);
+        Assert.Equal("\"x\"", started.Input);
+        var completed = Assert.IsType<ExecutionCompletedEvent>(events[^1]);
+        Assert.Equal(OrchestrationStatus.Completed, completed.OrchestrationStatus);
+        Assert.Equal("x>1>2>3", JsonSerializer.Deserialize<string>(completed.Result!));
+        var scheduled = events.OfType<TaskScheduledEvent>().ToList();
+        Assert.Equal(3, scheduled.Count);
+        Assert.All(scheduled, s => Assert.Equal(nameof(AppendStepActivity), s.Name));
+        var answers = events.OfType<TaskCompletedEvent>().ToList();
+        Assert.Equal(scheduled.Select(s => s.EventId), answers.Select(a => a.TaskScheduledId));
+        Assert.Equal(["x>1", "x>1>2", "x>1>2>3"], answers.Select(a => JsonSerializer.Deserialize<string>(a.Result)));
+        Assert.All(all, e => Assert.Equal(DateTimeKind.Utc, e.Timestamp.Kind));
+        Assert.True(completed.Timestamp >= started.Timestamp, $"completed {completed.Timestamp:O} before started {started.Timestamp:O}");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Engine.Client.GetOrchestrationHistoryAsync(NewId("missing")));
     }
 
     [Fact]

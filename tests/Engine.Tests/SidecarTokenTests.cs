@@ -9,7 +9,7 @@ namespace EccoStudio.Engine.Tests;
 
 /// <summary>
 /// Issue 16: the sidecar listens on loopback; a raw gRPC call from another local process (no per-process token) is
-/// refused for reading, starting, terminating and purging; the engine's own client works.
+/// refused for reading (status and history), starting, terminating and purging; the engine's own client works.
 /// </summary>
 [Trait("Backend", "InMemory")]
 public sealed class SidecarTokenTests(InMemoryEngineFixture fixture) : IClassFixture<InMemoryEngineFixture>
@@ -38,8 +38,20 @@ public sealed class SidecarTokenTests(InMemoryEngineFixture fixture) : IClassFix
                 await raw.StartInstanceAsync(new CreateInstanceRequest { InstanceId = id + "-x", Name = nameof(ThreeStepOrchestrator) }, headers))).StatusCode);
             Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(async () =>
                 await raw.PurgeInstancesAsync(new PurgeInstancesRequest { InstanceId = id }, headers))).StatusCode);
+            var history = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                using var stream = raw.StreamInstanceHistory(new StreamInstanceHistoryRequest { InstanceId = id }, headers);
+                while (await stream.ResponseStream.MoveNext(CancellationToken.None))
+                {
+                    Assert.Fail("a history chunk was served without the token");
+                }
+            });
+            Assert.Equal(StatusCode.Unauthenticated, history.StatusCode);
         }
 
+        // The engine's own client reads the history (once the first episode has run).
+        await fixture.Engine.Client.WaitForInstanceStartAsync(id);
+        Assert.Contains(await fixture.Engine.Client.GetOrchestrationHistoryAsync(id), e => e is DurableTask.Core.History.ExecutionStartedEvent);
         var still = await fixture.Engine.Client.GetInstanceAsync(id);
         Assert.Equal(OrchestrationRuntimeStatus.Running, still!.RuntimeStatus);
         Assert.Null(await fixture.Engine.Client.GetInstanceAsync(id + "-x"));

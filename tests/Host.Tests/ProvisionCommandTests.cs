@@ -162,6 +162,44 @@ public sealed class ProvisionCommandTests(PubSubEmulatorFixture pubsub) : IClass
     }
 
     [Fact]
+    public async Task Provision_KmsKeyRemovedWithAllowWeaken_ClearsDefaultKeyAndReplanIsZero()
+    {
+        var gcs = new GcsEmulatorFixture();
+        await gcs.InitializeAsync();
+        try
+        {
+            const string Key = "projects/p/locations/us/keyRings/ecco/cryptoKeys/bucket-default";
+            var bucket = gcs.NewBucketName("cmek");
+            var config = Config(Valid(Guid.NewGuid().ToString("N")[..8]));
+            using var client = gcs.CreateClient();
+
+            var withKey = await RunAsync(Settings(gcs, bucket, config, apply: true) with { KmsKey = Key });
+            Assert.True(withKey.Exit == 0, withKey.Err);
+            Assert.Equal(Key, (await client.GetBucketAsync(bucket)).Encryption.DefaultKmsKeyName);
+
+            // Without the key: a weakening, refused unless allowed.
+            var refused = await RunAsync(Settings(gcs, bucket, config, apply: true));
+            Assert.Equal(3, refused.Exit);
+            Assert.Contains($"- encryption.defaultKmsKeyName: {Key}   (weakens protection)", refused.Out, StringComparison.Ordinal);
+            Assert.Equal(Key, (await client.GetBucketAsync(bucket)).Encryption.DefaultKmsKeyName);
+
+            var removed = await RunAsync(Settings(gcs, bucket, config, apply: true, allowWeaken: true));
+            Assert.True(removed.Exit == 0, removed.Err);
+            Assert.Contains("apply: 1 changes made.", removed.Out, StringComparison.Ordinal);
+            Assert.Null((await client.GetBucketAsync(bucket)).Encryption?.DefaultKmsKeyName);
+
+            var replan = await RunAsync(Settings(gcs, bucket, config));
+            Assert.Equal(0, replan.Exit);
+            Assert.Contains("plan: 0 to add, 0 to change, 0 to remove", replan.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("encryption", replan.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await gcs.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Provision_Applied_GcloudBucketsDescribeShowsTheSettings()
     {
         var gcs = new GcsEmulatorFixture();

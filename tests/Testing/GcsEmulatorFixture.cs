@@ -35,8 +35,11 @@ public class GcsEmulatorFixture : IAsyncLifetime
     /// <summary>host:port, the value a STORAGE_EMULATOR_HOST would carry (set it per process you start, not in tests).</summary>
     public string StorageEmulatorHost => Server.HostAndPort;
 
-    /// <summary>Creates a bucket with a fresh unique name (optionally versioned) and returns the name.</summary>
-    public async Task<string> CreateBucketAsync(bool versioning = false, string prefix = "t")
+    /// <summary>
+    /// Creates a bucket with a fresh unique name (optionally versioned, optionally with Object Retention Lock, which
+    /// GCS only enables at creation) and returns the name.
+    /// </summary>
+    public async Task<string> CreateBucketAsync(bool versioning = false, string prefix = "t", bool objectRetention = false)
     {
         var name = NewBucketName(prefix);
         using var client = CreateClient();
@@ -44,7 +47,7 @@ public class GcsEmulatorFixture : IAsyncLifetime
         {
             Name = name,
             Versioning = versioning ? new Google.Apis.Storage.v1.Data.Bucket.VersioningData { Enabled = true } : null,
-        });
+        }, new CreateBucketOptions { ObjectRetentionEnabled = objectRetention ? true : null });
         return name;
     }
 

@@ -13,7 +13,8 @@ public sealed record InventoryErasureInput(EntityRef Entity);
 /// Erase, step 0: every generation the erasure will remove, by category and name (<see cref="EntityEraser.InventoryAsync"/>),
 /// so the record can say what the entity had even when a later step is retried after removing part of it. Removes
 /// nothing. An entity with nothing to erase (unknown id, wrong kind, erased already) is <see cref="EntityNotFoundException"/>:
-/// not transient, the orchestration ends with nothing written.
+/// not transient, the orchestration ends with nothing written; so is history under object retention
+/// (<see cref="ErasureBlockedException"/>, docs/recovery.md "erase").
 /// </summary>
 public sealed class InventoryErasureActivity(StorageContext storage, IObjectVersions versions) : TaskActivity<InventoryErasureInput, ErasureTally>
 {
@@ -25,6 +26,9 @@ public sealed class InventoryErasureActivity(StorageContext storage, IObjectVers
         {
             throw new EntityNotFoundException(target, EntityEraser.NothingToErase(target));
         }
+
+        // Before the started record and any delete: retained history (§8 audit retention) cannot be erased here.
+        await eraser.CheckRetentionAsync(target, overrideUnlockedRetention: false);
 
         return ErasureTally.From(await eraser.InventoryAsync(target));
     }

@@ -19,7 +19,8 @@ namespace EccoStudio.Api.Erasure;
 
 /// <summary>
 /// <c>POST /api/ops/erase/{env}/{entity}/{id}</c> with <c>{"reason": "…"}</c> (docs/api.md, "Erase"): route → body
-/// (a reason of 1..500 characters of text is required: 422 otherwise) → the entity has objects (404 otherwise) → starts
+/// (a reason of 1..500 characters of text is required: 422 otherwise) → the entity has objects (404 otherwise) → no
+/// object retention protects its history (409 <c>erasure-blocked-by-retention</c> otherwise) → starts
 /// EraseEntityOrchestrator → 202 with the check-status payload. Who asked is the caller's identity or
 /// <c>x-ecco-author</c>, as for writes; <c>Idempotency-Key</c> maps a retried request to the same erasure. Nothing
 /// is started or written when a check fails.
@@ -55,9 +56,20 @@ public sealed partial class EraseRequestHandler(
             return WriteRequestHandler.Accepted(links.Create(instanceId));
         }
 
-        if (!await new EntityEraser(storage, versions).HasObjectsAsync(target, cancellationToken))
+        var eraser = new EntityEraser(storage, versions);
+        if (!await eraser.HasObjectsAsync(target, cancellationToken))
         {
             throw new EntityNotFoundException(target, EntityEraser.NothingToErase(target));
+        }
+
+        try
+        {
+            // The route never overrides retention (docs/recovery.md "erase"): lifting an Unlocked one is the CLI's explicit flag.
+            await eraser.CheckRetentionAsync(target, overrideUnlockedRetention: false, cancellationToken);
+        }
+        catch (ErasureBlockedException e)
+        {
+            throw new ApiProblemException(409, "erasure-blocked-by-retention", "Erasure blocked by object retention", e.Message);
         }
 
         var started = await scheduler.StartEraseAsync(client, instanceId,

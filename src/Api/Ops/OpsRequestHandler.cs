@@ -31,16 +31,16 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     public async Task<IResult> GetStatusAsync(HttpRequest request, string instanceId, DurableTaskClient client, IStatusLinks links, CancellationToken cancellationToken)
     {
         EnsureTaskHub(request);
-        var showInput = Flag(request, "showInput", true);
-        var showHistory = Flag(request, "showHistory", false);
-        var showHistoryOutput = Flag(request, "showHistoryOutput", false);
+        var showInput = QueryParameters.Flag(request, "showInput", true);
+        var showHistory = QueryParameters.Flag(request, "showHistory", false);
+        var showHistoryOutput = QueryParameters.Flag(request, "showHistoryOutput", false);
         var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken)
             ?? throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}'.");
         IReadOnlyList<HistoryEvent>? history = null;
         string? historyUnavailable = null;
         if (showHistory)
         {
-            (history, historyUnavailable) = await TryHistoryAsync(client, instanceId, cancellationToken);
+            (history, historyUnavailable) = await TryHistoryAsync(client, metadata, cancellationToken);
         }
 
         var body = InstanceJson.Status(metadata, showInput, history, showHistoryOutput, historyUnavailable);
@@ -50,7 +50,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
                 ("Location", links.Create(instanceId).StatusQueryGetUri), ("Retry-After", "1"));
         }
 
-        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Failed && Flag(request, "returnInternalServerErrorOnFailure", false))
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Failed && QueryParameters.Flag(request, "returnInternalServerErrorOnFailure", false))
         {
             return ApiResults.Json(StatusCodes.Status500InternalServerError, body);
         }
@@ -61,20 +61,20 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     public async Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         EnsureTaskHub(request);
-        var top = Int(request, "top") ?? 100;
+        var top = QueryParameters.Number(request, "top") ?? 100;
         if (top < 1 || top > 1000)
         {
             throw ApiProblemException.BadRequest("invalid-top", "top must be 1..1000.");
         }
 
         // The Durable extension includes each instance's input unless showInput=false.
-        var showInput = Flag(request, "showInput", true);
+        var showInput = QueryParameters.Flag(request, "showInput", true);
         var query = new OrchestrationQuery
         {
-            CreatedFrom = Time(request, "createdTimeFrom"),
-            CreatedTo = Time(request, "createdTimeTo"),
+            CreatedFrom = QueryParameters.Time(request, "createdTimeFrom"),
+            CreatedTo = QueryParameters.Time(request, "createdTimeTo"),
             Statuses = Statuses(request),
-            InstanceIdPrefix = Text(request, "instanceIdPrefix"),
+            InstanceIdPrefix = QueryParameters.NonEmpty(request, "instanceIdPrefix"),
             PageSize = top,
             FetchInputsAndOutputs = true,
         };
@@ -112,7 +112,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     {
         EnsureTaskHub(request);
         await RequireActiveAsync(client, instanceId, cancellationToken);
-        await client.TerminateInstanceAsync(instanceId, Text(request, "reason"), cancellationToken);
+        await client.TerminateInstanceAsync(instanceId, QueryParameters.NonEmpty(request, "reason"), cancellationToken);
         LogOperation(logger, "terminate", instanceId);
         return ApiResults.Status(StatusCodes.Status202Accepted);
     }
@@ -121,7 +121,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     {
         EnsureTaskHub(request);
         await RequireActiveAsync(client, instanceId, cancellationToken);
-        await client.SuspendInstanceAsync(instanceId, Text(request, "reason"), cancellationToken);
+        await client.SuspendInstanceAsync(instanceId, QueryParameters.NonEmpty(request, "reason"), cancellationToken);
         LogOperation(logger, "suspend", instanceId);
         return ApiResults.Status(StatusCodes.Status202Accepted);
     }
@@ -130,7 +130,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     {
         EnsureTaskHub(request);
         await RequireActiveAsync(client, instanceId, cancellationToken);
-        await client.ResumeInstanceAsync(instanceId, Text(request, "reason"), cancellationToken);
+        await client.ResumeInstanceAsync(instanceId, QueryParameters.NonEmpty(request, "reason"), cancellationToken);
         LogOperation(logger, "resume", instanceId);
         return ApiResults.Status(StatusCodes.Status202Accepted);
     }
@@ -140,7 +140,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
         EnsureTaskHub(request);
         _ = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken)
             ?? throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(instanceId)}'.");
-        var newId = await client.RestartAsync(instanceId, Flag(request, "restartWithNewInstanceId", true), cancellationToken);
+        var newId = await client.RestartAsync(instanceId, QueryParameters.Flag(request, "restartWithNewInstanceId", true), cancellationToken);
         LogOperation(logger, "restart", instanceId);
         return WriteRequestHandler.Accepted(links.Create(newId));
     }
@@ -167,7 +167,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
 
         try
         {
-            await client.RewindInstanceAsync(instanceId, Text(request, "reason") ?? "rewound through the management API", cancellationToken);
+            await client.RewindInstanceAsync(instanceId, QueryParameters.NonEmpty(request, "reason") ?? "rewound through the management API", cancellationToken);
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException
             || (e is Grpc.Core.RpcException rpc && rpc.StatusCode is Grpc.Core.StatusCode.Unimplemented))
@@ -225,10 +225,10 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     public async Task<IResult> PurgeManyAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         EnsureTaskHub(request);
-        var from = Time(request, "createdTimeFrom")
+        var from = QueryParameters.Time(request, "createdTimeFrom")
             ?? throw ApiProblemException.BadRequest("missing-created-time-from", "Bulk purge needs ?createdTimeFrom=.");
         var statuses = Statuses(request);
-        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, Time(request, "createdTimeTo"), statuses), cancellationToken);
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, QueryParameters.Time(request, "createdTimeTo"), statuses), cancellationToken);
         LogOperation(logger, "purge many", result.PurgedInstanceCount.ToString(CultureInfo.InvariantCulture));
         return result.PurgedInstanceCount == 0
             ? throw ApiProblemException.NotFound("no-instances", "No instance matched the purge filter.")
@@ -238,7 +238,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
     /// <summary>404 for a request that names another task hub: answering it from ours would report the wrong instances.</summary>
     private void EnsureTaskHub(HttpRequest request)
     {
-        var hub = Text(request, "taskHub");
+        var hub = QueryParameters.NonEmpty(request, "taskHub");
         if (hub is not null && !string.Equals(hub, options.Value.TaskHub, StringComparison.OrdinalIgnoreCase))
         {
             throw ApiProblemException.NotFound("unknown-task-hub",
@@ -288,27 +288,39 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
 
     /// <summary>
     /// The instance's history events, or (null, why) when the backend cannot stream them: the response then says so
-    /// (<c>historyEvents: null</c> + <c>historyEventsUnavailable</c>) instead of pretending the history is empty.
+    /// (<c>historyEvents: null</c> + <c>historyEventsUnavailable</c>) instead of pretending the history is empty. The
+    /// local engine streams every instance's history (docs/api.md, "Ops"); an engine without the call answers
+    /// UNIMPLEMENTED. A Pending instance has not run yet: no events, as in the Durable extension.
     /// </summary>
-    private async Task<(IReadOnlyList<HistoryEvent>? Events, string? Unavailable)> TryHistoryAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<HistoryEvent>? Events, string? Unavailable)> TryHistoryAsync(DurableTaskClient client, OrchestrationMetadata metadata,
+        CancellationToken cancellationToken)
     {
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
+        {
+            return ([], null);
+        }
+
         try
         {
-            var events = await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken);
+            var events = await client.GetOrchestrationHistoryAsync(metadata.InstanceId, cancellationToken);
             if (events.Count > 0)
             {
                 return ([.. events], null);
             }
 
-            // Every existing instance has at least its ExecutionStarted event: an empty answer means the backend does
-            // not serve history (the local engine's gRPC sidecar streams history only while a step is executing).
-            LogHistoryUnavailable(logger, instanceId, "empty history stream");
-            return (null, "This engine does not serve orchestration history (the local host's Durable Task sidecar returns it only while a step is executing); " +
-                "customStatus carries the write's step-level progress. The Durable Functions extension in Azure serves full history.");
+            // Every instance that has run has at least its ExecutionStarted event: an empty answer is a backend that
+            // does not keep history, not an empty history.
+            LogHistoryUnavailable(logger, metadata.InstanceId, "empty history stream");
+            return (null, "The orchestration backend returned no history for this instance; customStatus carries the write's step-level progress.");
+        }
+        catch (ArgumentException)
+        {
+            // Purged between the status read and the history read.
+            throw ApiProblemException.NotFound("instance-not-found", $"No orchestration instance '{EntityRoutes.Printable(metadata.InstanceId)}'.");
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException or Grpc.Core.RpcException or InvalidOperationException)
         {
-            LogHistoryUnavailable(logger, instanceId, e.Message);
+            LogHistoryUnavailable(logger, metadata.InstanceId, e.Message);
             return (null, "The orchestration backend did not return this instance's history: " + FirstLine(e.Message));
         }
     }
@@ -321,7 +333,7 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
 
     private static List<OrchestrationRuntimeStatus>? Statuses(HttpRequest request)
     {
-        var values = request.Query["runtimeStatus"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var values = QueryParameters.List(request, "runtimeStatus");
         if (values.Count == 0)
         {
             return null;
@@ -336,46 +348,6 @@ public sealed partial class OpsRequestHandler(IOptions<EccoApiOptions> options, 
         }
 
         return statuses;
-    }
-
-    private static DateTimeOffset? Time(HttpRequest request, string name)
-    {
-        var text = Text(request, name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Rfc3339.TryParseUtc(text, out var utc))
-        {
-            return utc;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var any)
-            ? any
-            : throw ApiProblemException.BadRequest("invalid-time", $"{name} '{EntityRoutes.Printable(text)}' is not a date-time.");
-    }
-
-    private static int? Int(HttpRequest request, string name)
-    {
-        var text = Text(request, name);
-        return text is null ? null
-            : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
-            : throw ApiProblemException.BadRequest("invalid-number", $"{name} must be an integer.");
-    }
-
-    private static bool Flag(HttpRequest request, string name, bool fallback)
-    {
-        var text = Text(request, name);
-        return text is null ? fallback
-            : bool.TryParse(text, out var value) ? value
-            : throw ApiProblemException.BadRequest("invalid-flag", $"{name} must be true or false.");
-    }
-
-    private static string? Text(HttpRequest request, string name)
-    {
-        var values = request.Query[name];
-        return values.Count == 0 || string.IsNullOrEmpty(values[0]) ? null : values[0];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ops: a continuation token was refused by the backend ({Error})")]

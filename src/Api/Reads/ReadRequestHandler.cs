@@ -26,7 +26,7 @@ public sealed partial class ReadRequestHandler(StorageContext storage, IOptions<
     {
         var target = EntityRoutes.Resolve(env, entity, id, options.Value);
         var reader = new EntityReader(storage);
-        var asOfText = Single(request, "asOf");
+        var asOfText = QueryParameters.One(request, "asOf");
         if (asOfText is not null)
         {
             if (!Rfc3339.TryParseUtc(asOfText, out var asOf))
@@ -81,8 +81,8 @@ public sealed partial class ReadRequestHandler(StorageContext storage, IOptions<
     {
         var servedEnv = EntityRoutes.ResolveEnv(env, options.Value);
         var kind = EntityRoutes.ResolveKind(entity);
-        var indexName = Single(request, "index");
-        var key = Single(request, "key");
+        var indexName = QueryParameters.One(request, "index");
+        var key = QueryParameters.One(request, "key");
         if (indexName is null && key is null)
         {
             var (entries, next) = await new ManifestReader(storage).ListAsync(servedEnv, kind, PageSize(request), PageToken(request), cancellationToken);
@@ -144,7 +144,7 @@ public sealed partial class ReadRequestHandler(StorageContext storage, IOptions<
 
     private int PageSize(HttpRequest request)
     {
-        var text = Single(request, "pageSize");
+        var text = QueryParameters.One(request, "pageSize");
         if (text is null)
         {
             return options.Value.DefaultPageSize;
@@ -157,19 +157,9 @@ public sealed partial class ReadRequestHandler(StorageContext storage, IOptions<
 
     private static string? PageToken(HttpRequest request)
     {
-        var token = Single(request, "pageToken");
+        var token = QueryParameters.One(request, "pageToken");
         return token is null || (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var skip) && skip >= 0)
             ? token
             : throw ApiProblemException.BadRequest("invalid-page-token", "pageToken is not a token this API issued.");
-    }
-
-    private static string? Single(HttpRequest request, string name)
-    {
-        if (!request.Query.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-
-        return values.Count == 1 ? values[0] : throw ApiProblemException.BadRequest("repeated-parameter", $"?{name}= may be given once.");
     }
 }

@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using DurableTask.Core.History;
 using DurableTask.Core.Query;
 using EccoStudio.Engine.Telemetry;
 
@@ -13,13 +14,17 @@ namespace EccoStudio.Engine.Backends;
 /// episodes and activities finish before the worker disconnects (<see cref="DrainAsync"/>).</item>
 /// <item>Forwards the optional query and purge client interfaces the sidecar looks for.</item>
 /// <item>Counts each completed work item under this process's worker id (<see cref="EngineTelemetry"/>).</item>
+/// <item>Reads an instance's history for clients (<see cref="GetHistoryEventsAsync"/>): from the backend's store when it
+/// can read history back (Azure Storage), else from an <see cref="InstanceHistoryLog"/> filled as episodes complete
+/// (the in-memory service stores history but has no API to read it).</item>
 /// </list>
 /// </summary>
 public sealed class GatedOrchestrationService(
     IOrchestrationService inner,
     int maxConcurrentOrchestrations,
     int maxConcurrentActivities,
-    string workerId = "")
+    string workerId = "",
+    InstanceHistoryLog? historyLog = null)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
     private readonly IOrchestrationServiceClient innerClient = inner as IOrchestrationServiceClient
@@ -116,7 +121,7 @@ public sealed class GatedOrchestrationService(
     }
 
     /// <inheritdoc />
-    public Task CompleteTaskOrchestrationWorkItemAsync(
+    public async Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
         OrchestrationRuntimeState newOrchestrationRuntimeState,
         IList<TaskMessage> outboundMessages,
@@ -125,10 +130,36 @@ public sealed class GatedOrchestrationService(
         TaskMessage continuedAsNewMessage,
         OrchestrationState orchestrationState)
     {
+        // Before the backend commits the episode: a client that sees the new status must also see its events. (A
+        // commit that fails leaves the episode to be redone, and the redo records again.)
+        historyLog?.Record(newOrchestrationRuntimeState);
         var completed = inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
         EngineTelemetry.Completed(workerId, "orchestration", newOrchestrationRuntimeState?.Name ?? workItem.OrchestrationRuntimeState?.Name);
-        return completed;
+        await completed;
+    }
+
+    /// <summary>
+    /// The events of an instance's execution (<paramref name="executionId"/> null: the current one), oldest first, or
+    /// null when there is no such instance. An instance created but not yet run has no events.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryEvent>?> GetHistoryEventsAsync(string instanceId, string? executionId, CancellationToken cancellationToken = default)
+    {
+        OrchestrationState? state = await innerClient.GetOrchestrationStateAsync(instanceId, executionId!).WaitAsync(cancellationToken);
+        if (state?.OrchestrationInstance is null)
+        {
+            historyLog?.Forget(instanceId);
+            return null;
+        }
+
+        string? execution = executionId ?? state.OrchestrationInstance.ExecutionId;
+        if (historyLog is not null)
+        {
+            return historyLog.Get(instanceId, execution);
+        }
+
+        string json = await innerClient.GetOrchestrationHistoryAsync(instanceId, execution!).WaitAsync(cancellationToken);
+        return HistoryEventJson.Parse(json);
     }
 
     /// <inheritdoc />
@@ -226,10 +257,18 @@ public sealed class GatedOrchestrationService(
     public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
 
     /// <inheritdoc />
-    public Task DeleteAsync() => inner.DeleteAsync();
+    public async Task DeleteAsync()
+    {
+        await inner.DeleteAsync();
+        historyLog?.Clear();
+    }
 
     /// <inheritdoc />
-    public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
+    public async Task DeleteAsync(bool deleteInstanceStore)
+    {
+        await inner.DeleteAsync(deleteInstanceStore);
+        historyLog?.Clear();
+    }
 
     /// <inheritdoc />
     public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
@@ -290,10 +329,14 @@ public sealed class GatedOrchestrationService(
             : throw new NotSupportedException($"{inner.GetType().Name} does not support instance queries.");
 
     /// <inheritdoc />
-    public Task<PurgeResult> PurgeInstanceStateAsync(string instanceId) =>
-        inner is IOrchestrationServicePurgeClient purge
-            ? purge.PurgeInstanceStateAsync(instanceId)
+    public async Task<PurgeResult> PurgeInstanceStateAsync(string instanceId)
+    {
+        PurgeResult result = inner is IOrchestrationServicePurgeClient purge
+            ? await purge.PurgeInstanceStateAsync(instanceId)
             : throw new NotSupportedException($"{inner.GetType().Name} does not support purging instances.");
+        historyLog?.Forget(instanceId);
+        return result;
+    }
 
     /// <inheritdoc />
     public Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter) =>

@@ -28,7 +28,9 @@ public static class OrchestrationServiceFactory
             await inner.CreateIfNotExistsAsync().WaitAsync(cancellationToken);
         }
 
-        return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, options.WorkerId);
+        // The in-memory service keeps history but cannot read it back: the gate keeps a readable copy for clients.
+        return new GatedOrchestrationService(inner, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, options.WorkerId,
+            options.Backend == EngineBackend.InMemory ? new InstanceHistoryLog() : null);
     }
 
     /// <summary>The Azure Storage settings that matter on Azurite (docs/platform.md, "Durable Task outside Azure").</summary>

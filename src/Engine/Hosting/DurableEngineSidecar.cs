@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace EccoStudio.Engine.Hosting;
 
 /// <summary>
-/// Hosts the Durable Task gRPC sidecar (<see cref="TaskHubGrpcServer"/>) on Kestrel (HTTP/2, loopback) in front of
+/// Hosts the Durable Task gRPC sidecar (<see cref="EngineGrpcServer"/>) on Kestrel (HTTP/2, loopback) in front of
 /// the configured orchestration service; every call must carry the process's <see cref="SidecarToken"/>. Lifecycle, relative to the Durable Task worker's hosted service:
 /// <list type="number">
 /// <item><c>StartingAsync</c> (before any hosted service starts): create the backend, start Kestrel.</item>
@@ -49,9 +49,8 @@ public sealed partial class DurableEngineSidecar(
             kestrel.Listen(IPAddress.Loopback, endpoint.Port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddRouting();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(service);
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton<EngineGrpcServer>();
 
         app = builder.Build();
         app.Use((context, next) =>
@@ -66,10 +65,10 @@ public sealed partial class DurableEngineSidecar(
             return Task.CompletedTask;
         });
         app.UseRouting();
-        app.MapGrpcService<TaskHubGrpcServer>();
+        app.MapGrpcService<EngineGrpcServer>();
 
         // Create the server now so it subscribes to the web host's lifetime events before they fire.
-        _ = app.Services.GetRequiredService<TaskHubGrpcServer>();
+        _ = app.Services.GetRequiredService<EngineGrpcServer>();
         await app.StartAsync(cancellationToken);
         LogStarted(logger, settings.Backend, settings.TaskHubName, settings.WorkerId, endpoint.Address);
     }

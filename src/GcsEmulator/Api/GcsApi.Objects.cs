@@ -23,7 +23,8 @@ public sealed partial class GcsApi
     private async Task UpdateObjectAsync(HttpContext context, string bucket, string name, bool replace)
     {
         var body = await GcsRequest.ReadJsonAsync(context);
-        var meta = store.UpdateObject(bucket, name, GcsRequest.Number(context, "generation"), body, replace, GcsRequest.Preconditions(context));
+        var meta = store.UpdateObject(bucket, name, GcsRequest.Number(context, "generation"), body, replace, GcsRequest.Preconditions(context),
+            GcsRequest.Bool(context, "overrideUnlockedRetention"));
         await GcsResponses.JsonAsync(context, ResourceJson.ObjectResource(meta, GcsRequest.BaseAddress(context)));
     }
 

@@ -50,6 +50,11 @@ public static class ResourceJson
         if (meta.KmsKeyName is not null) json["kmsKeyName"] = meta.KmsKeyName;
         if (meta.TemporaryHold is { } th) json["temporaryHold"] = th;
         if (meta.EventBasedHold is { } eh) json["eventBasedHold"] = eh;
+        if (meta.Retention is { } retention)
+        {
+            json["retention"] = new JsonObject { ["mode"] = retention.Mode, ["retainUntilTime"] = Timestamp(retention.RetainUntil) };
+        }
+
         if (meta.Metadata is { Count: > 0 } metadata)
         {
             var map = new JsonObject();

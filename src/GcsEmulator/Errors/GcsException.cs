@@ -25,6 +25,18 @@ public sealed class GcsException(int statusCode, string reason, string message) 
         new((int)HttpStatusCode.TooManyRequests, "rateLimitExceeded",
             $"The object {bucket}/{name} exceeded the rate limit for object mutation operations (create, update, and delete).");
 
+    /// <summary>
+    /// 403 <c>retentionPolicyNotMet</c>: what GCS answers when a delete or replace would remove a generation that a
+    /// retention (bucket policy or object retention) still protects.
+    /// </summary>
+    public static GcsException RetentionNotMet(string bucket, string name, DateTimeOffset until) =>
+        new((int)HttpStatusCode.Forbidden, "retentionPolicyNotMet",
+            $"Object '{bucket}/{name}' is subject to object retention and cannot be deleted or overwritten until "
+            + until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) + ".");
+
+    /// <summary>403 for a retention change the object's mode does not allow (Locked), or Unlocked without the override.</summary>
+    public static GcsException RetentionChangeForbidden(string message) => new((int)HttpStatusCode.Forbidden, "forbidden", message);
+
     public static GcsException BucketNotFound(string bucket) => NotFound($"The specified bucket does not exist: {bucket}");
 
     public static GcsException ObjectNotFound(string bucket, string name, long? generation = null) =>

@@ -25,4 +25,6 @@ public sealed record ObjectMeta
     public string? KmsKeyName { get; init; }
     public bool? TemporaryHold { get; init; }
     public bool? EventBasedHold { get; init; }
+    /// <summary>Object Retention Lock configuration; kept by every generation, noncurrent ones included.</summary>
+    public ObjectRetention? Retention { get; init; }
 }

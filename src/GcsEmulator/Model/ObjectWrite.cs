@@ -15,6 +15,7 @@ public sealed record ObjectWrite
     public string? KmsKeyName { get; init; }
     public bool? TemporaryHold { get; init; }
     public bool? EventBasedHold { get; init; }
+    public ObjectRetention? Retention { get; init; }
     /// <summary>md5Hash the client sent; the upload fails with 400 when the data does not match.</summary>
     public string? ExpectedMd5 { get; init; }
     /// <summary>crc32c the client sent; the upload fails with 400 when the data does not match.</summary>

@@ -43,8 +43,19 @@ public sealed partial class GcsStore
                 var slot = state.Slot(write.Name);
                 var live = slot?.Live;
                 CheckMutation(live, pre);
-                AcquireGate(bucket, write.Name);
                 var now = Now();
+                if (write.Retention is not null)
+                {
+                    RequireObjectRetention(state.Meta);
+                }
+
+                if (live is not null && !state.Meta.VersioningEnabled)
+                {
+                    // Without versioning a new generation destroys the old one: that is a replace, refused while retained.
+                    CheckRetention(live, now);
+                }
+
+                AcquireGate(bucket, write.Name);
                 var meta = new ObjectMeta
                 {
                     Bucket = bucket,
@@ -68,6 +79,7 @@ public sealed partial class GcsStore
                     KmsKeyName = write.KmsKeyName ?? DefaultKmsKey(state.Meta),
                     TemporaryHold = write.TemporaryHold,
                     EventBasedHold = write.EventBasedHold,
+                    Retention = write.Retention,
                 };
                 _persistence.Commit(staged, meta);
                 Interlocked.Increment(ref _mutations);
@@ -111,6 +123,62 @@ public sealed partial class GcsStore
         }
     }
 
+    /// <summary>A generation a retention still protects cannot be deleted or replaced (403 retentionPolicyNotMet).</summary>
+    private static void CheckRetention(ObjectMeta meta, DateTimeOffset now)
+    {
+        if (meta.Retention is { } retention && retention.Holds(now))
+        {
+            throw GcsException.RetentionNotMet(meta.Bucket, meta.Name, retention.RetainUntil);
+        }
+    }
+
+    private static void RequireObjectRetention(BucketMeta bucket)
+    {
+        if (!(bucket.Fields["objectRetention"] is JsonObject o && ObjectFields.Str(o, "mode") == "Enabled"))
+        {
+            throw GcsException.BadRequest(
+                $"Object retention is not enabled on bucket {bucket.Name}: it can only be enabled when the bucket is created (enableObjectRetention=true).");
+        }
+    }
+
+    /// <summary>
+    /// A retention change: setting or extending is allowed; shortening, removing, or Unlocked → Locked needs
+    /// <c>overrideUnlockedRetention=true</c> on an Unlocked configuration and is never allowed on a Locked one.
+    /// </summary>
+    private static void CheckRetentionChange(BucketMeta bucket, ObjectMeta current, ObjectRetention? next, bool overrideUnlocked, DateTimeOffset now)
+    {
+        var old = current.Retention;
+        if (next is not null && next != old)
+        {
+            RequireObjectRetention(bucket);
+        }
+
+        if (old is null || old == next || !old.Holds(now))
+        {
+            return;
+        }
+
+        var weakens = next is null || next.RetainUntil < old.RetainUntil || next.Mode != old.Mode;
+        if (!weakens)
+        {
+            return;
+        }
+
+        if (old.IsLocked)
+        {
+            throw GcsException.RetentionChangeForbidden(
+                $"Object '{current.Bucket}/{current.Name}' has a Locked retention until {ResourceTimestamp(old.RetainUntil)}: it can only be extended.");
+        }
+
+        if (!overrideUnlocked)
+        {
+            throw GcsException.RetentionChangeForbidden(
+                $"Removing, shortening or locking the Unlocked retention of '{current.Bucket}/{current.Name}' requires overrideUnlockedRetention=true.");
+        }
+    }
+
+    private static string ResourceTimestamp(DateTimeOffset t) => Api.ResourceJson.Timestamp(t);
+
     private static string? DefaultKmsKey(BucketMeta bucket) =>
         bucket.Fields["encryption"] is JsonObject e ? ObjectFields.Str(e, "defaultKmsKeyName") : null;
 
@@ -135,7 +203,8 @@ public sealed partial class GcsStore
     }
 
     /// <summary>objects.patch / objects.update: bumps metageneration.</summary>
-    public ObjectMeta UpdateObject(string bucket, string name, long? generation, JsonObject body, bool replace, Preconditions pre)
+    public ObjectMeta UpdateObject(string bucket, string name, long? generation, JsonObject body, bool replace, Preconditions pre,
+        bool overrideUnlockedRetention = false)
     {
         ObjectNames.ValidateObjectName(name);
         var state = GetBucketState(bucket);
@@ -143,9 +212,11 @@ public sealed partial class GcsStore
         {
             var current = Find(state, bucket, name, generation);
             CheckMutation(current, pre);
-            AcquireGate(bucket, name);
             var now = Now();
-            var updated = ObjectFields.Apply(current, body, replace) with
+            var applied = ObjectFields.Apply(current, body, replace);
+            CheckRetentionChange(state.Meta, current, applied.Retention, overrideUnlockedRetention, now);
+            AcquireGate(bucket, name);
+            var updated = applied with
             {
                 Metageneration = current.Metageneration + 1,
                 Updated = now,
@@ -176,8 +247,15 @@ public sealed partial class GcsStore
         {
             var current = Find(state, bucket, name, generation);
             CheckMutation(current, pre);
-            AcquireGate(bucket, name);
             var now = Now();
+            if (generation is not null || !state.Meta.VersioningEnabled)
+            {
+                // Deleting a generation is permanent and refused while retained; deleting the live version of a
+                // versioned bucket only makes it noncurrent, which GCS allows (the generation keeps its retention).
+                CheckRetention(current, now);
+            }
+
+            AcquireGate(bucket, name);
             var slot = state.Slot(name)!;
             if (generation is null)
             {

@@ -27,6 +27,7 @@ public static class ObjectFields
             KmsKeyName = Str(json, "kmsKeyName"),
             TemporaryHold = Bool(json, "temporaryHold"),
             EventBasedHold = Bool(json, "eventBasedHold"),
+            Retention = Retention(json),
             ExpectedMd5 = Str(json, "md5Hash"),
             ExpectedCrc32c = Str(json, "crc32c"),
         };
@@ -49,6 +50,7 @@ public static class ObjectFields
                 Metadata = w.Metadata,
                 TemporaryHold = w.TemporaryHold,
                 EventBasedHold = w.EventBasedHold,
+                Retention = w.Retention,
             };
         }
 
@@ -61,12 +63,41 @@ public static class ObjectFields
         if (body.ContainsKey("customTime")) result = result with { CustomTime = Str(body, "customTime") };
         if (body.ContainsKey("temporaryHold")) result = result with { TemporaryHold = Bool(body, "temporaryHold") };
         if (body.ContainsKey("eventBasedHold")) result = result with { EventBasedHold = Bool(body, "eventBasedHold") };
+        if (body.ContainsKey("retention")) result = result with { Retention = Retention(body) };
         if (body.ContainsKey("metadata"))
         {
             result = result with { Metadata = body["metadata"] is null ? null : Map(body["metadata"], meta.Metadata) };
         }
 
         return result;
+    }
+
+    /// <summary>The <c>retention</c> field: <c>{mode: Unlocked|Locked, retainUntilTime: RFC 3339}</c>; null when absent or null.</summary>
+    public static ObjectRetention? Retention(JsonObject json)
+    {
+        if (json["retention"] is null)
+        {
+            return null;
+        }
+
+        if (json["retention"] is not JsonObject retention)
+        {
+            throw GcsException.BadRequest("Invalid value for field 'retention'.");
+        }
+
+        var mode = Str(retention, "mode");
+        if (mode is not (ObjectRetention.Unlocked or ObjectRetention.Locked))
+        {
+            throw GcsException.BadRequest($"Invalid value for field 'retention.mode': '{mode}'. Expected Unlocked or Locked.");
+        }
+
+        var until = Str(retention, "retainUntilTime");
+        if (until is null || !DateTimeOffset.TryParse(until, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var retainUntil))
+        {
+            throw GcsException.BadRequest($"Invalid value for field 'retention.retainUntilTime': '{until}'.");
+        }
+
+        return new ObjectRetention(mode, retainUntil.ToUniversalTime());
     }
 
     public static string? Str(JsonObject json, string key)

@@ -6,7 +6,7 @@ namespace EccoStudio.Host.Erasure;
 
 /// <summary>
 /// <c>erase --env dev --entity talent --id T001 --reason "GDPR request 42" [--by NAME] [--gcs URL|production]
-/// [--bucket NAME] [--schemas DIR]</c> → <see cref="EraseSettings"/>. Env, GCS, bucket and schemas options are verify's.
+/// [--bucket NAME] [--schemas DIR] [--override-unlocked-retention]</c> → <see cref="EraseSettings"/>. Env, GCS, bucket and schemas options are verify's.
 /// </summary>
 public static class EraseCommandLine
 {
@@ -30,11 +30,16 @@ public static class EraseCommandLine
         new Option<string?>("--by") { Description = "Who asks (default: $USER)" },
         value => value is null || (value.Length is > 0 and <= 128 && value.All(c => c is >= ' ' and <= '~')) ? null : "--by must be 1..128 printable ASCII characters.");
 
+    public static Option<bool> OverrideUnlockedRetention { get; } = new("--override-unlocked-retention")
+    {
+        Description = "Remove an Unlocked object retention from the entity's history before erasing it (needs storage.objects.overrideUnlockedRetention)",
+    };
+
     public static Command Create(Func<EraseSettings, CancellationToken, Task<int>> run)
     {
         var command = new Command("erase", "Remove every object and every version of one entity (personal data erasure) and leave an erasure record")
         {
-            VerifyCommandLine.Env, Entity, Id, Reason, By, VerifyCommandLine.Gcs, VerifyCommandLine.Bucket, VerifyCommandLine.Schemas,
+            VerifyCommandLine.Env, Entity, Id, Reason, By, VerifyCommandLine.Gcs, VerifyCommandLine.Bucket, VerifyCommandLine.Schemas, OverrideUnlockedRetention,
         };
         command.SetAction((result, cancellationToken) => run(ToSettings(result), cancellationToken));
         return command;
@@ -53,6 +58,7 @@ public static class EraseCommandLine
             Gcs = gcs == "production" ? null : new Uri(gcs.EndsWith('/') ? gcs : gcs + "/"),
             Bucket = result.GetValue(VerifyCommandLine.Bucket) ?? Storage.Layout.StorageLayoutOptions.DefaultBucket,
             SchemasFolder = result.GetValue(VerifyCommandLine.Schemas),
+            OverrideUnlockedRetention = result.GetValue(OverrideUnlockedRetention),
         };
     }
 }

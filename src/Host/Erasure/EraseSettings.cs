@@ -21,4 +21,7 @@ public sealed record EraseSettings
     public string Bucket { get; init; } = Storage.Layout.StorageLayoutOptions.DefaultBucket;
 
     public string? SchemasFolder { get; init; }
+
+    /// <summary>Lift Unlocked object retention on the entity's history before deleting it (a Locked one still refuses).</summary>
+    public bool OverrideUnlockedRetention { get; init; }
 }

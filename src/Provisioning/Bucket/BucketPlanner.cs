@@ -3,6 +3,7 @@ using System.Net;
 using EccoStudio.Provisioning.Config;
 using EccoStudio.Provisioning.Planning;
 using Google;
+using Google.Apis.Json;
 using Google.Cloud.Storage.V1;
 using GcsBucket = Google.Apis.Storage.v1.Data.Bucket;
 using Rule = Google.Apis.Storage.v1.Data.Bucket.LifecycleData.RuleData;
@@ -110,6 +111,13 @@ public sealed class BucketPlanner(StorageClient storage, DeploymentTarget target
         // Patch: only declared fields are sent; labels merge key by key, so undeclared labels stay.
         var patch = Desired(rules);
         patch.Name = target.Bucket;
+        if (desired.KmsKey is null && actual.Encryption?.DefaultKmsKeyName is not null)
+        {
+            // A null property is left out of a PATCH body, which leaves the key in place; the JSON API clears a field
+            // only when it is sent as null (what gcloud's --clear-default-encryption-key does), so send exactly that.
+            patch.Encryption = new ClearedEncryption();
+        }
+
         await storage.PatchBucketAsync(patch, new PatchBucketOptions { IfMetagenerationMatch = actual.Metageneration }, cancellationToken);
     }
 
@@ -144,4 +152,8 @@ public sealed class BucketPlanner(StorageClient storage, DeploymentTarget target
     }
 
     private static string Bool(bool value) => value ? "true" : "false";
+
+    /// <summary>Serialized by the client library as <c>"encryption": null</c> (an ordinary null is omitted).</summary>
+    [JsonExplicitNull]
+    private sealed class ClearedEncryption : GcsBucket.EncryptionData;
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Store;
 using Google.Apis.Auth.OAuth2;
 
 namespace EccoStudio.Provisioning.PubSub;
@@ -35,10 +36,14 @@ public sealed class PubSubRestClient : IDisposable
         return new PubSubRestClient(new HttpClient { BaseAddress = new Uri(text.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) }, null);
     }
 
-    /// <summary>Google Pub/Sub with application default credentials (GOOGLE_APPLICATION_CREDENTIALS or the metadata server).</summary>
+    /// <summary>
+    /// Google Pub/Sub with the same credentials as the storage client: the file GOOGLE_APPLICATION_CREDENTIALS names
+    /// (loaded by <see cref="GoogleCredentialFile"/>, so a bad file is one clear error), else gcloud's login or the
+    /// metadata server.
+    /// </summary>
     public static async Task<PubSubRestClient> ForProductionAsync(CancellationToken cancellationToken)
     {
-        var credential = (await GoogleCredential.GetApplicationDefaultAsync(cancellationToken)).CreateScoped(Scope);
+        var credential = (GoogleCredentialFile.Load(null) ?? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken)).CreateScoped(Scope);
         return new PubSubRestClient(new HttpClient { BaseAddress = new Uri(ProductionEndpoint), Timeout = TimeSpan.FromSeconds(60) }, credential);
     }
 

@@ -37,6 +37,22 @@ public sealed class EccoStorageOptions
     /// <summary>Honour <c>STORAGE_EMULATOR_HOST</c> (default false: its presence stops the start, see docs/security.md).</summary>
     public bool AllowEmulatorHost { get; set; }
 
+    /// <summary>
+    /// A credential configuration file for Google Cloud Storage (a service account key, or the <c>external_account</c>
+    /// configuration of workload identity federation); empty = the file <c>GOOGLE_APPLICATION_CREDENTIALS</c> names,
+    /// else gcloud's login or the metadata server. Ignored with <see cref="EmulatorHost"/>.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>
+    /// Audit retention of history objects (spec §8): days of GCS Object Retention set on every new history object;
+    /// 0 (default) = off. The bucket must have Object Retention Lock (docs/operations.md "History audit retention").
+    /// </summary>
+    public int HistoryRetentionDays { get; set; }
+
+    /// <summary><c>Unlocked</c> (default: an admin may lift it, e.g. for an erasure) or <c>Locked</c> (nobody can shorten it).</summary>
+    public string HistoryRetentionMode { get; set; } = RetentionConfig.Unlocked;
+
     /// <summary>Where schemas are read from: <c>bucket</c> (published under <c>env/{env}/schemas/</c>, default) or <c>folder</c>.</summary>
     public string SchemaSource { get; set; } = "bucket";
 

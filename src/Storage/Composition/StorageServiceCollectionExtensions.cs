@@ -66,7 +66,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => Options(sp).EmulatorUri() is { } emulator
             ? StorageClientFactory.CreateForEmulator(emulator)
-            : StorageClientFactory.CreateDefault(Options(sp).AllowEmulatorHost));
+            : StorageClientFactory.CreateDefault(Options(sp).AllowEmulatorHost, credentialsFile: Options(sp).CredentialsFile));
         services.TryAddSingleton<IStorageOperationCounter, StorageOperationCounter>();
         services.TryAddSingleton(sp => new GcsObjectStore(
             sp.GetRequiredService<StorageClient>(),
@@ -93,6 +93,8 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IndexCatalog>())
         {
             Webhooks = sp.GetRequiredService<WebhookCatalog>(),
+            HistoryRetention = HistoryRetention.FromSettings(Options(sp).HistoryRetentionDays, Options(sp).HistoryRetentionMode),
+            Clock = sp.GetRequiredService<TimeProvider>(),
         });
         return services;
     }

@@ -19,6 +19,10 @@ namespace EccoStudio.Storage.Erasure;
 /// The work is split into <see cref="Steps"/> run in that order (<see cref="EraseStepAsync"/>; the erase orchestration
 /// runs each as an activity, the CLI all at once with <see cref="EraseAsync"/>), and <see cref="InventoryAsync"/> counts
 /// what the steps would remove without removing anything.
+/// History under an object retention (§8 audit retention, docs/operations.md "History audit retention") stops the
+/// erasure before anything is deleted (<see cref="CheckRetentionAsync"/>, <see cref="ErasureBlockedException"/>): a
+/// Locked retention always, an Unlocked one unless the caller asks to override it, in which case each retention is
+/// removed just before its generation is deleted.
 /// </summary>
 public sealed class EntityEraser(StorageContext context, IObjectVersions versions)
 {
@@ -31,18 +35,30 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
     /// <summary>Manifest shards listing the id, then a compaction so everyone else is listed again.</summary>
     public const string ManifestStep = "manifest";
 
-    /// <summary>History, last: until it is gone the entity is still found, so a re-run after a failure knows what to finish.</summary>
+    /// <summary>History: until it is gone the entity is still found, so a re-run after a failure knows what to finish.</summary>
     public const string HistoryStep = "history";
 
-    /// <summary>The steps in the order they must run (the manifest entry goes before the shards are compacted again, history last).</summary>
-    public static IReadOnlyList<string> Steps { get; } = [SnapshotStep, IndicesStep, ManifestStep, HistoryStep];
+    /// <summary>
+    /// Snapshot, entry, pointers and shards once more, after history is gone: a reconcile that ran between the first
+    /// steps and the history step (verify --repair, a host's startup recovery) rebuilt them from the history that was
+    /// still there. With history gone nothing rebuilds them again.
+    /// </summary>
+    public const string SweepStep = "sweep";
 
-    public async Task<ErasureReport> EraseAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    /// <summary>The steps in the order they must run (the manifest entry goes before the shards are compacted again, history before the sweep).</summary>
+    public static IReadOnlyList<string> Steps { get; } = [SnapshotStep, IndicesStep, ManifestStep, HistoryStep, SweepStep];
+
+    public Task<ErasureReport> EraseAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
+        EraseAsync(target, overrideUnlockedRetention: false, cancellationToken);
+
+    /// <exception cref="ErasureBlockedException">Retention protects some of the entity's generations; nothing was deleted.</exception>
+    public async Task<ErasureReport> EraseAsync(EntityTarget target, bool overrideUnlockedRetention, CancellationToken cancellationToken = default)
     {
+        await CheckRetentionAsync(target, overrideUnlockedRetention, cancellationToken);
         var report = ErasureReport.Empty;
         foreach (var step in Steps)
         {
-            report = report.Merge(await EraseStepAsync(target, step, cancellationToken));
+            report = report.Merge(await EraseStepAsync(target, step, overrideUnlockedRetention, cancellationToken));
         }
 
         return report;
@@ -50,7 +66,24 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
 
     /// <summary>Removes what one step covers (idempotent: what an earlier attempt removed is simply not found again).</summary>
     public Task<ErasureReport> EraseStepAsync(EntityTarget target, string step, CancellationToken cancellationToken = default) =>
-        RunStepAsync(target, step, remove: true, cancellationToken);
+        EraseStepAsync(target, step, overrideUnlockedRetention: false, cancellationToken);
+
+    /// <summary>As above; with <paramref name="overrideUnlockedRetention"/> an Unlocked retention is removed before its generation is deleted.</summary>
+    public Task<ErasureReport> EraseStepAsync(EntityTarget target, string step, bool overrideUnlockedRetention, CancellationToken cancellationToken = default) =>
+        RunStepAsync(target, step, remove: true, overrideUnlockedRetention, cancellationToken);
+
+    /// <summary>
+    /// Throws <see cref="ErasureBlockedException"/> when retention protects some of the entity's generations now: a
+    /// Locked one, or an Unlocked one without <paramref name="overrideUnlockedRetention"/>. Call before deleting anything.
+    /// </summary>
+    public async Task CheckRetentionAsync(EntityTarget target, bool overrideUnlockedRetention, CancellationToken cancellationToken = default)
+    {
+        var hold = await FindRetentionAsync(target, cancellationToken);
+        if (hold.Locked.Count > 0 || (hold.Unlocked.Count > 0 && !overrideUnlockedRetention))
+        {
+            throw new ErasureBlockedException(target, hold);
+        }
+    }
 
     /// <summary>Every generation the steps would remove now, by category and name; removes nothing.</summary>
     public async Task<ErasureReport> InventoryAsync(EntityTarget target, CancellationToken cancellationToken = default)
@@ -58,14 +91,26 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
         var report = ErasureReport.Empty;
         foreach (var step in Steps)
         {
-            report = report.Merge(await RunStepAsync(target, step, remove: false, cancellationToken));
+            report = report.Merge(await RunStepAsync(target, step, remove: false, overrideUnlockedRetention: false, cancellationToken));
         }
 
         return report;
     }
 
-    private async Task<ErasureReport> RunStepAsync(EntityTarget target, string step, bool remove, CancellationToken cancellationToken)
+    private async Task<ErasureReport> RunStepAsync(EntityTarget target, string step, bool remove, bool overrideUnlockedRetention, CancellationToken cancellationToken)
     {
+        if (step == SweepStep)
+        {
+            // The inventory has counted these already (its first three steps); only a removal runs them twice.
+            var swept = ErasureReport.Empty;
+            foreach (var again in new[] { SnapshotStep, IndicesStep, ManifestStep })
+            {
+                swept = swept.Merge(remove ? await RunStepAsync(target, again, remove, overrideUnlockedRetention, cancellationToken) : ErasureReport.Empty);
+            }
+
+            return swept;
+        }
+
         var bucket = context.Bucket(target.Env);
         var removed = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var names = new SortedSet<string>(StringComparer.Ordinal);
@@ -73,6 +118,12 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
 
         async Task<bool> RemoveAsync(string category, StoredObjectInfo version, string recordedName)
         {
+            if (remove && overrideUnlockedRetention && version.Retention is { IsLocked: false } retention && retention.Holds(context.Clock.GetUtcNow()))
+            {
+                // GCS deletes no generation a retention still holds; an Unlocked one is lifted first (asked for explicitly).
+                await versions.RemoveRetentionAsync(bucket, version.Name, version.Generation, cancellationToken);
+            }
+
             if (!remove || await versions.DeleteGenerationAsync(bucket, version.Name, version.Generation, cancellationToken))
             {
                 removed[category] = (removed.TryGetValue(category, out var n) ? n : 0) + 1;
@@ -153,6 +204,30 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
 
     /// <summary>The refusal when <see cref="HasObjectsAsync"/> finds nothing (same words for the CLI, HTTP and the orchestration).</summary>
     public static string NothingToErase(EntityTarget target) => $"{target} has no objects (unknown id, wrong entity, or already erased).";
+
+    /// <summary>
+    /// The generations of the entity's history, snapshot and manifest entry that an object retention still protects
+    /// now (the app sets retention on history only; the others are checked in case one was set by hand).
+    /// </summary>
+    public async Task<RetentionHold> FindRetentionAsync(EntityTarget target, CancellationToken cancellationToken = default)
+    {
+        var bucket = context.Bucket(target.Env);
+        var now = context.Clock.GetUtcNow();
+        var locked = new List<StoredObjectInfo>();
+        var unlocked = new List<StoredObjectInfo>();
+        foreach (var prefix in new[] { ObjectPaths.HistoryPrefix(target), ObjectPaths.Snapshot(target), ObjectPaths.ManifestEntry(target) })
+        {
+            await foreach (var version in VersionsAsync(bucket, prefix, cancellationToken))
+            {
+                if ((version.Name == prefix || prefix.EndsWith('/')) && version.Retention is { } retention && retention.Holds(now))
+                {
+                    (retention.IsLocked ? locked : unlocked).Add(version);
+                }
+            }
+        }
+
+        return new RetentionHold(locked, unlocked);
+    }
 
     /// <summary>
     /// True when any generation of the entity's history, snapshot or manifest entry exists (something to erase).

@@ -105,6 +105,9 @@ public sealed partial class GcsObjectStore(
                 ContentType = options.ContentType,
                 ContentEncoding = gzip ? "gzip" : null,
                 Metadata = options.Metadata?.ToDictionary(p => p.Key, p => p.Value),
+                Retention = options.Retention is { } retention
+                    ? new GcsObject.RetentionData { Mode = retention.Mode, RetainUntilTimeDateTimeOffset = retention.RetainUntil }
+                    : null,
             };
             try
             {
@@ -244,6 +247,30 @@ public sealed partial class GcsObjectStore(
         }, cancellationToken);
     }
 
+    public async Task<StoredObjectInfo?> RemoveRetentionAsync(string bucket, string name, long generation, CancellationToken cancellationToken = default)
+    {
+        counter.Record(StorageOperationKind.Put);
+        using var span = Start("gcs.patch", bucket, name, generation);
+        return await Idempotent(async ct =>
+        {
+            try
+            {
+                var result = await Request("patch", () => client.PatchObjectAsync(
+                    new GcsObject { Bucket = bucket, Name = name, Retention = new RemovedRetention() },
+                    new PatchObjectOptions { Generation = generation, OverrideUnlockedRetention = true, RetryOptions = RetryOptions.Never }, ct));
+                return ToInfo(result);
+            }
+            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Serialized as <c>"retention": null</c>: a patch removes a field only when it is sent as null.</summary>
+    [Google.Apis.Json.JsonExplicitNull]
+    private sealed class RemovedRetention : GcsObject.RetentionData;
+
     private async Task<ObjectPage> ListPageAsync(string bucket, string prefix, string? delimiter, bool versions, string? pageToken, int? pageSize,
         CancellationToken cancellationToken)
     {
@@ -359,6 +386,7 @@ public sealed partial class GcsObjectStore(
         Deleted = o.TimeDeletedDateTimeOffset,
         Crc32c = o.Crc32c,
         Md5Hash = o.Md5Hash,
+        Retention = o.Retention is { Mode: { } mode, RetainUntilTimeDateTimeOffset: { } until } ? new RetentionConfig(mode, until) : null,
     };
 
     internal static int DownloadChunkSize(ulong? size) =>

@@ -21,6 +21,13 @@ public interface IObjectVersions
     Task<StoredObjectInfo> CopyGenerationAsync(string bucket, string name, long generation, string destinationBucket, long ifGenerationMatch,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes an Unlocked object retention from one generation (<c>overrideUnlockedRetention=true</c>; the caller needs
+    /// <c>storage.objects.overrideUnlockedRetention</c>). GCS refuses this for a Locked retention (403). Null when the
+    /// generation is gone.
+    /// </summary>
+    Task<StoredObjectInfo?> RemoveRetentionAsync(string bucket, string name, long generation, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes exactly one generation, live or noncurrent (nothing stays behind). False when already gone.</summary>
     Task<bool> DeleteGenerationAsync(string bucket, string name, long generation, CancellationToken cancellationToken = default);
 }

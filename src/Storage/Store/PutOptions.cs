@@ -16,6 +16,9 @@ public sealed record PutOptions
 
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>An object retention set at creation (the bucket needs Object Retention Lock); null = none.</summary>
+    public RetentionConfig? Retention { get; init; }
+
     public static PutOptions Replacing(long generation) => new() { IfGenerationMatch = generation };
 
     /// <summary>Create when <paramref name="generation"/> is null (object absent), else replace that generation.</summary>

@@ -12,10 +12,14 @@ public static class StorageClientFactory
     /// environment would silently send production data to that host, so it is refused (an
     /// <see cref="InvalidOperationException"/> at start) unless <paramref name="allowEmulatorHost"/> says it is
     /// meant (<c>Ecco:Storage:AllowEmulatorHost</c>); explicit emulator endpoints use <see cref="CreateForEmulator"/>.
+    /// Credentials come from <paramref name="credentialsFile"/>, else the file <c>GOOGLE_APPLICATION_CREDENTIALS</c>
+    /// names (a service account key or a workload identity federation <c>external_account</c> configuration, see
+    /// <see cref="GoogleCredentialFile"/>), else the client library's discovery (gcloud login, metadata server).
     /// </summary>
-    public static StorageClient CreateDefault(bool allowEmulatorHost = false, Func<string, string?>? environment = null)
+    public static StorageClient CreateDefault(bool allowEmulatorHost = false, Func<string, string?>? environment = null, string? credentialsFile = null)
     {
-        var emulatorHost = (environment ?? Environment.GetEnvironmentVariable)(EmulatorHostVariable);
+        environment ??= Environment.GetEnvironmentVariable;
+        var emulatorHost = environment(EmulatorHostVariable);
         if (!string.IsNullOrWhiteSpace(emulatorHost) && !allowEmulatorHost)
         {
             throw new InvalidOperationException(
@@ -25,6 +29,7 @@ public static class StorageClientFactory
 
         return new StorageClientBuilder
         {
+            GoogleCredential = GoogleCredentialFile.Load(credentialsFile, environment),
             EmulatorDetection = allowEmulatorHost ? Google.Api.Gax.EmulatorDetection.EmulatorOrProduction : Google.Api.Gax.EmulatorDetection.ProductionOnly,
         }.Build();
     }

@@ -23,6 +23,9 @@ public sealed record StoredObjectInfo(
     /// <summary>MD5 of the stored bytes (base64); absent for composite objects.</summary>
     public string? Md5Hash { get; init; }
 
+    /// <summary>The generation's object retention (GCS Object Retention Lock), if any.</summary>
+    public RetentionConfig? Retention { get; init; }
+
     /// <summary>True when both generations hold the same stored bytes, encoding and custom metadata (a copy of the other).</summary>
     public bool SameContentAs(StoredObjectInfo other) =>
         Size == other.Size

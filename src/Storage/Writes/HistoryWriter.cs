@@ -24,6 +24,12 @@ public sealed class HistoryWriter(StorageContext context)
         var options = string.IsNullOrEmpty(writtenBy)
             ? PutOptions.CreateOnly
             : PutOptions.CreateOnly with { Metadata = new Dictionary<string, string> { [WrittenByMetadataKey] = writtenBy } };
+        if (context.HistoryRetention is { } retention)
+        {
+            // Audit retention (§8, docs/operations.md): set at creation, so no moment exists where the record is unprotected.
+            options = options with { Retention = retention.From(context.Clock.GetUtcNow()) };
+        }
+
         try
         {
             await context.Store.PutAsync(bucket, change.ObjectName, change.Bytes, options, cancellationToken);

@@ -14,6 +14,12 @@ public sealed record StorageContext(IObjectStore Store, ObjectPaths Paths, Entit
 {
     public WebhookCatalog Webhooks { get; init; } = WebhookCatalog.None;
 
+    /// <summary>Retention set on every new history object (spec §8 audit retention); null = off (the default).</summary>
+    public HistoryRetention? HistoryRetention { get; init; }
+
+    /// <summary>The clock retention times are computed from.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public string Bucket(string env) => Paths.BucketFor(env);
 
     /// <summary>Object metadata key on snapshots holding the last applied history key (<c>{updated_at}|{ulid}</c>).</summary>

@@ -50,6 +50,14 @@ public sealed class OpsConsoleTests(TelemetryHostFixture host, BrowserSession br
         await page.GetByRole(AriaRole.Button, new() { Name = first["id"]!.GetValue<string>() }).ClickAsync();
         await Assertions.Expect(page.Locator("#detail-steps")).ToContainTextAsync("snapshot: done", Wait);
         await Assertions.Expect(page.Locator("#detail-input")).ToContainTextAsync("V8001", Wait);
+
+        // The engine's history events: started, one completed task per activity (named), completed.
+        var history = page.Locator("#detail-history tbody tr");
+        await Assertions.Expect(history.First).ToContainTextAsync("ExecutionStarted", Wait);
+        await Assertions.Expect(history.Last).ToContainTextAsync("ExecutionCompleted", Wait);
+        await Assertions.Expect(history.Filter(new() { HasText = "TaskCompleted" })).ToHaveCountAsync(ManagementApiHistory.WriteActivities.Length, new() { Timeout = 30_000 });
+        await Assertions.Expect(history.Filter(new() { HasText = "ApplySnapshotActivity" })).ToContainTextAsync("TaskCompleted", Wait);
+        await Assertions.Expect(page.Locator("#detail-history-note")).ToContainTextAsync($"{ManagementApiHistory.WriteActivities.Length + 2} event(s)", Wait);
         await ShotAsync(page, "instances");
     }
 

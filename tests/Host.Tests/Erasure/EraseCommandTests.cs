@@ -91,6 +91,47 @@ public sealed class EraseCommandTests(GcsEmulatorFixture emulator) : IClassFixtu
         Assert.Equal(2, records.Count); // the interrupted run's "started" record stays beside the completed one
     }
 
+    [Fact]
+    public async Task Erase_HistoryUnderLockedRetention_ExitFourNothingDeletedNoRecord()
+    {
+        var (_, store, bucket) = await PopulatedAsync(new HistoryRetention(30, "Locked"));
+        var before = await VersionsAsync(store, bucket);
+
+        foreach (var args in new[] { Array.Empty<string>(), ["--override-unlocked-retention"] })
+        {
+            var error = new StringWriter();
+            var code = await RunAsync([.. "erase --env dev --entity talent --id T1 --reason x".Split(' '), .. args], bucket, new StringWriter(), error);
+
+            Assert.Equal(EraseRunner.RetentionRefused, code);
+            var line = Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+            Assert.StartsWith("error: dev/talent/T1 cannot be erased: 3 of its history versions are under a Locked object retention until ", line, StringComparison.Ordinal);
+            Assert.EndsWith("which GCS lets nobody shorten or remove; nothing was deleted.", line, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await VersionsAsync(store, bucket)); // not even a "started" erasure record
+    }
+
+    [Fact]
+    public async Task Erase_HistoryUnderUnlockedRetention_RefusedWithoutOverrideErasedWithIt()
+    {
+        var (_, store, bucket) = await PopulatedAsync(new HistoryRetention(30, "Unlocked"));
+        var before = await VersionsAsync(store, bucket);
+
+        var error = new StringWriter();
+        Assert.Equal(EraseRunner.RetentionRefused, await RunAsync(["erase", "--env", "dev", "--entity", "talent", "--id", "T1", "--reason", "x"], bucket, new StringWriter(), error));
+        Assert.Contains("are under an Unlocked object retention until", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Lift it with `erase --override-unlocked-retention`", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await VersionsAsync(store, bucket));
+
+        var output = new StringWriter();
+        var code = await RunAsync(["erase", "--env", "dev", "--entity", "talent", "--id", "T1", "--reason", "x", "--override-unlocked-retention"], bucket, output, error);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("history 3", output.ToString(), StringComparison.Ordinal);
+        var after = await VersionsAsync(store, bucket);
+        Assert.DoesNotContain(after, v => IsT1(v) && !v.Contains("/logs/erasures/", StringComparison.Ordinal));
+        Assert.Contains(after, v => v.Contains("/talent/T2/history/", StringComparison.Ordinal)); // T2's retained history untouched
+    }
+
     [Theory]
     [InlineData("erase", "--env", "dev", "--entity", "talent", "--id", "T1")]
     [InlineData("erase", "--env", "dev", "--entity", "talent", "--id", "T1", "--reason", "")]
@@ -132,12 +173,15 @@ public sealed class EraseCommandTests(GcsEmulatorFixture emulator) : IClassFixtu
     }
 
     /// <summary>T1 (three history records, skills and location changing: noncurrent versions everywhere) and T2 in a compacted manifest, plus a venture.</summary>
-    private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync()
+    private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync(HistoryRetention? retention = null)
     {
-        var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "er");
+        var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "er", objectRetention: retention is not null);
         var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
         var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")));
+            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")))
+        {
+            HistoryRetention = retention,
+        };
         var pipeline = new EntityWritePipeline(context);
         await pipeline.WriteAsync(Talent("T1"), Person("T1", "Ada Lovelace", "London", "rust"), Ulid.NewUlid());
         await pipeline.WriteAsync(Talent("T2"), Person("T2", "Grace Hopper", "Arlington", "cobol"), Ulid.NewUlid());

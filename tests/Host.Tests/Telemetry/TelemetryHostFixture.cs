@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.Host.Dev;
 using EccoStudio.Storage.Store;
+using EccoStudio.Testing;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,9 +41,21 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The configured alert webhook's name; rules name it, the host posts to <see cref="Webhook"/>.</summary>
+    public const string WebhookName = "metrics-hook";
+
+    /// <summary>Receives the alerts posted to <see cref="WebhookName"/>.</summary>
+    public WebhookReceiver Webhook { get; } = new();
+
     public async Task InitializeAsync()
     {
-        Host = await DevHost.StartAsync(new DevSettings { Port = 0, GcsPort = 0, DataDirectory = _data, ApiKey = "test-api-key-7f3c" }, configureServices: services =>
+        // A named alert webhook on a local receiver (loopback http is allowed for local testing only, docs/security.md).
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Ecco:Alerts:AllowLoopbackHttp"] = "true",
+            [$"Ecco:Alerts:Webhooks:{WebhookName}"] = Webhook.Url,
+        };
+        Host = await DevHost.StartAsync(new DevSettings { Port = 0, GcsPort = 0, DataDirectory = _data, ApiKey = "test-api-key-7f3c" }, configuration, configureServices: services =>
         {
             // Fast store retries so that injected faults resolve quickly (counts do not depend on delays).
             // Six store retries make exhausting them under the 25% injected 429s negligible (0.25^7 per request).
@@ -65,6 +78,7 @@ public sealed class TelemetryHostFixture : IAsyncLifetime
     {
         Http.Dispose();
         await Host.DisposeAsync();
+        await Webhook.DisposeAsync();
         try
         {
             Directory.Delete(_data, recursive: true);

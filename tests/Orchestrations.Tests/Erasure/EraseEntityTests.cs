@@ -1,14 +1,21 @@
 using EccoStudio.Activities.Erasure;
+using EccoStudio.Activities.Indices;
+using EccoStudio.Activities.Manifests;
+using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Consistency;
+using EccoStudio.Storage.Erasure;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Orchestrations.Tests.Erasure;
 
@@ -53,6 +60,38 @@ public sealed class EraseEntityTests(GcsEmulatorFixture emulator) : IClassFixtur
     }
 
     [Fact]
+    public async Task Erase_ReconcileRebuildsDerivedObjectsBeforeHistoryGoes_SweepRemovesThemAndCountsThem()
+    {
+        // A reconcile (verify --repair, a host's startup recovery) between the first steps and the history step folds the
+        // history that is still there and writes snapshot, manifest entry and pointers again.
+        var reconciled = 0;
+        ActivityDecorator decorate = (name, activity, services) => name != nameof(EraseObjectsActivity) ? activity : new BeforeActivity(activity, async input =>
+        {
+            if (input is EraseObjectsInput { Step: EntityEraser.HistoryStep } erase && Interlocked.Exchange(ref reconciled, 1) == 0)
+            {
+                var entity = erase.Entity;
+                await ActivatorUtilities.CreateInstance<RebuildSnapshotActivity>(services).RunAsync(null!, new RebuildSnapshotInput(entity));
+                await ActivatorUtilities.CreateInstance<UpsertManifestEntryActivity>(services).RunAsync(null!, new UpsertManifestEntryInput(entity, "{}", MatchCurrentSnapshot: true));
+                await ActivatorUtilities.CreateInstance<RepairIndicesActivity>(services).RunAsync(null!, new RepairIndicesInput(entity));
+            }
+        });
+        await using var harness = await WritePathHarness.StartAsync(emulator, decorate, bucket: await emulator.CreateBucketAsync(versioning: true, prefix: "erase"));
+        await PopulateAsync(harness);
+        var snapshots = (await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket)).Count(v => v.StartsWith("env/dev/snapshots/talent/TC-1.json#", StringComparison.Ordinal));
+
+        var done = await harness.WaitAsync(await harness.StartAsync(nameof(EraseEntityOrchestrator), Erase("TC-1"), WritePathHarness.NewInstanceId("erase")));
+
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage ?? done.SerializedCustomStatus);
+        Assert.Equal(1, reconciled);
+        var result = done.ReadOutputAs<EraseEntityResult>()!;
+        Assert.Equal(snapshots + 1, result.VersionsRemoved["snapshot"]); // the written ones, and the one the reconcile rebuilt, removed by the sweep
+        Assert.DoesNotContain(await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket),
+            v => v.Contains("/TC-1", StringComparison.Ordinal) && !v.Contains("/logs/erasures/", StringComparison.Ordinal));
+        var report = await new ConsistencyChecker(harness.Storage).CheckAsync("dev", [EntityCatalog.Talent]);
+        Assert.True(report.IsConsistent, report.Summary());
+    }
+
+    [Fact]
     public async Task Erase_UnknownId_FailsAtInventoryWithNothingWritten()
     {
         await using var harness = await WritePathHarness.StartAsync(emulator, bucket: await emulator.CreateBucketAsync(versioning: true, prefix: "erase"));
@@ -65,6 +104,23 @@ public sealed class EraseEntityTests(GcsEmulatorFixture emulator) : IClassFixtur
         Assert.Contains("failed at step inventory after 1 attempt(s)", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("has no objects", done.FailureDetails.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(before, await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket));
+    }
+
+    [Fact]
+    public async Task Erase_HistoryUnderLockedRetention_FailsAtInventoryOnceWithNothingDeleted()
+    {
+        await using var harness = await WritePathHarness.StartAsync(emulator,
+            bucket: await emulator.CreateBucketAsync(versioning: true, prefix: "erase", objectRetention: true),
+            storage: o => (o.HistoryRetentionDays, o.HistoryRetentionMode) = (30, "Locked"));
+        await PopulateAsync(harness);
+        var before = await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket);
+
+        var done = await harness.WaitAsync(await harness.StartAsync(nameof(EraseEntityOrchestrator), Erase("TC-1"), WritePathHarness.NewInstanceId("erase")));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Contains("failed at step inventory after 1 attempt(s)", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal); // not retried
+        Assert.Contains("dev/talent/TC-1 cannot be erased: 2 of its history versions are under a Locked object retention", done.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(before, await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket)); // no delete, no record
     }
 
     /// <summary>TC-1 written three times (noncurrent versions of snapshot, entry and pointers), TC-2 beside it, manifest compacted.</summary>
@@ -94,5 +150,19 @@ public sealed class EraseEntityTests(GcsEmulatorFixture emulator) : IClassFixtur
         while (token is not null);
 
         return all;
+    }
+
+    /// <summary>Runs <paramref name="before"/> with the input, then the real activity.</summary>
+    private sealed class BeforeActivity(ITaskActivity inner, Func<object?, Task> before) : ITaskActivity
+    {
+        public Type InputType => inner.InputType;
+
+        public Type OutputType => inner.OutputType;
+
+        public async Task<object?> RunAsync(TaskActivityContext context, object? input)
+        {
+            await before(input);
+            return await inner.RunAsync(context, input);
+        }
     }
 }

@@ -49,7 +49,8 @@ public sealed class WritePathHarness : IAsyncDisposable
         DurableEngineOptions? engineOptions = null,
         string? bucket = null,
         StoreFaults? faults = null,
-        Action<WebhookOptions>? webhooks = null)
+        Action<WebhookOptions>? webhooks = null,
+        Action<EccoStorageOptions>? storage = null)
     {
         var client = emulator.CreateClient();
         if (bucket is null)
@@ -83,6 +84,7 @@ public sealed class WritePathHarness : IAsyncDisposable
                     o.Store = store;
                     o.SchemaSource = EccoStorageOptions.FolderSchemaSourceName;
                     o.SchemasFolder = FolderSchemaSource.FindRepoSchemas();
+                    storage?.Invoke(o);
                 }, webhooks);
                 services.AddEccoWritePath(options);
             });

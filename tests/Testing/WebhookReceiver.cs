@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using EccoStudio.Testing;
 
-namespace EccoStudio.Orchestrations.Tests.Support;
+namespace EccoStudio.Testing;
 
 /// <summary>
 /// A local webhook (HttpListener on a free loopback port). Records every request (body, Idempotency-Key) and answers

@@ -4,6 +4,7 @@ using EccoStudio.Activities.History;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 
@@ -28,6 +29,9 @@ public sealed record SnapshotStepOutput([property: JsonIgnore] string? Before, s
 
     /// <summary>The index plan from the before- to the after-state writes nothing (keys and display fields unchanged): the index step has nothing to read.</summary>
     public bool IndexPlanEmpty { get; init; }
+
+    /// <summary>The snapshot object the generations belong to (a reference: later steps read it by <see cref="Generation"/>).</summary>
+    public string? SnapshotObject { get; init; }
 }
 
 /// <summary>
@@ -50,6 +54,7 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
             {
                 BeforeGeneration = result.BeforeGeneration,
                 IndexPlanEmpty = new IndexPlanner(storage.Indices).Plan(target, result.Before, result.After).IsEmpty,
+                SnapshotObject = ObjectPaths.Snapshot(target),
             };
         }
 
@@ -62,7 +67,10 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
             // With concurrent and out-of-order writers that fold may differ from what the snapshot really held before
             // (BeforeRecomputed): the index step then repairs every pointer of the entity instead of trusting it.
             return new SnapshotStepOutput(WireJson.Text(before.Document), WireJson.Key(before.LastApplied), WireJson.Text(current.Document)!, current.Generation, false,
-                true, result.Attempts, BeforeRecomputed: true);
+                true, result.Attempts, BeforeRecomputed: true)
+            {
+                SnapshotObject = ObjectPaths.Snapshot(target),
+            };
         }
 
         // A newer change is already in the snapshot: this one is in history but changes nothing visible. If an earlier
@@ -72,6 +80,7 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
             result.Attempts, BeforeRecomputed: true)
         {
             BeforeGeneration = result.BeforeGeneration,
+            SnapshotObject = ObjectPaths.Snapshot(target),
         };
     }
 

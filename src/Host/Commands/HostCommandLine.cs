@@ -19,6 +19,7 @@ public static class HostCommandLine
             Restore.RestoreCommandLine.CreateRestore(Restore.RestoreRunner.RunAsync),
             Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
             Erasure.EraseCommandLine.Create(Erasure.EraseRunner.RunAsync),
+            Deletes.DeleteCommandLine.Create(Deletes.DeleteRunner.RunAsync),
             Analytics.AnalyticsCommandLine.Create(),
         };
 

@@ -9,20 +9,19 @@ using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google.Cloud.Storage.V1;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EccoStudio.Provisioning;
 
 /// <summary>
 /// Plans the declared GCP state against what exists and applies the differences in dependency order: bucket, bucket
 /// IAM, topics, subscriptions, notification configs, schemas. Each resource is applied on its own and re-reads what
-/// it changes, so a run stopped by an API failure is continued by the next run.
+/// it changes, so a run stopped by an API failure is continued by the next run. The client and the object store come
+/// from the storage composition (<c>AddEccoStorage</c>), as every command's do.
 /// </summary>
-public sealed class Provisioner(StorageClient storage, PubSubRestClient pubsub, DeploymentTarget target, string schemasFolder)
+public sealed class Provisioner(StorageClient storage, IObjectStore store, PubSubRestClient pubsub, DeploymentTarget target, string schemasFolder)
 {
     public async Task<DeploymentPlan> PlanAsync(CancellationToken cancellationToken)
     {
-        var store = new GcsObjectStore(storage, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
         var publisher = new SchemaPublisher(store, new ObjectPaths(new StorageLayoutOptions { BucketName = target.Bucket }));
         var resources = new List<ResourcePlan>
         {

@@ -2,9 +2,12 @@ using System.Text.Json.Nodes;
 using EccoStudio.Provisioning.Config;
 using EccoStudio.Provisioning.Planning;
 using EccoStudio.Provisioning.PubSub;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
 using Google.Cloud.Storage.V1;
+using Microsoft.Extensions.DependencyInjection;
 using GcsBucket = Google.Apis.Storage.v1.Data.Bucket;
 
 namespace EccoStudio.Provisioning.Tests;
@@ -15,6 +18,7 @@ public sealed class ProvisionerTests(PubSubEmulatorFixture pubsubEmulator, GcsEm
 {
     private readonly GcsEmulatorFixture _gcs = gcs;
     private readonly PubSubRestClient _pubsub = PubSubRestClient.ForEmulator(pubsubEmulator.Host);
+    private IObjectStore? _store;
 
     public void Dispose() => _pubsub.Dispose();
 
@@ -57,8 +61,11 @@ public sealed class ProvisionerTests(PubSubEmulatorFixture pubsubEmulator, GcsEm
         await Task.Yield();
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var target = Target(_gcs.NewBucketName("prov"), suffix, change);
-        var storage = _gcs.CreateClient();
-        return (storage, new Provisioner(storage, _pubsub, target, FolderSchemaSource.FindRepoSchemas()), target);
+        // The composition every command uses (CommandStorage in src/Host does the same).
+        var services = StorageServiceCollectionExtensions.CreateServices(o => (o.EmulatorHost, o.Bucket) = (_gcs.Server.BaseUri.ToString(), target.Bucket));
+        var storage = services.GetRequiredService<StorageClient>();
+        _store = services.GetRequiredService<IObjectStore>();
+        return (storage, new Provisioner(storage, _store, _pubsub, target, FolderSchemaSource.FindRepoSchemas()), target);
     }
 
     [Fact]
@@ -191,7 +198,7 @@ public sealed class ProvisionerTests(PubSubEmulatorFixture pubsubEmulator, GcsEm
     {
         var (storage, provisioner, target) = await CreateAsync();
         await Provisioner.ApplyAsync(await provisioner.PlanAsync(default), TextWriter.Null, default);
-        var weaker = new Provisioner(storage, _pubsub, target with
+        var weaker = new Provisioner(storage, _store!, _pubsub, target with
         {
             Config = target.Config with
             {

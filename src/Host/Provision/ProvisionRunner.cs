@@ -1,9 +1,12 @@
+using EccoStudio.Host.Commands;
 using EccoStudio.Provisioning;
 using EccoStudio.Provisioning.Config;
 using EccoStudio.Provisioning.PubSub;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google;
+using Google.Cloud.Storage.V1;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Host.Provision;
 
@@ -44,14 +47,15 @@ public static class ProvisionRunner
             return BadInput;
         }
 
-        using var storage = settings.Gcs is { } gcs ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
+        using var services = CommandStorage.Create(settings.Gcs, target.Bucket);
+        var storage = services.GetRequiredService<StorageClient>();
         using var pubsub = settings.PubSub == "production"
             ? await PubSubRestClient.ForProductionAsync(cancellationToken)
             : PubSubRestClient.ForEmulator(settings.PubSub);
         await output.WriteLineAsync($"provision: project {target.Project}, bucket gs://{target.Bucket}, envs {string.Join(",", target.Config.Environments)}; "
             + $"GCS {settings.Gcs?.ToString() ?? "production"}, Pub/Sub {pubsub.Endpoint}");
 
-        var provisioner = new Provisioner(storage, pubsub, target, schemas);
+        var provisioner = new Provisioner(storage, services.GetRequiredService<IObjectStore>(), pubsub, target, schemas);
         Provisioning.Planning.DeploymentPlan plan;
         try
         {

@@ -1,9 +1,12 @@
 using System.Globalization;
+using EccoStudio.Host.Commands;
 using EccoStudio.Host.Verify;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Recovery;
 using EccoStudio.Storage.Store;
 using Google;
+using Google.Cloud.Storage.V1;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Host.Restore;
 
@@ -26,9 +29,10 @@ public static class DrDrillRunner
         var scratch = settings.ScratchBucket ?? $"{settings.Bucket}-drill-{asOf.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
         try
         {
-            var store = VerifyRunner.CreateStore(settings.Gcs);
+            using var services = CommandStorage.Create(settings.Gcs, settings.Bucket);
+            var store = services.GetRequiredService<GcsObjectStore>();
             _ = await store.ListAsync(settings.Bucket, "env/", null, null, 1, cancellationToken); // live bucket reachable?
-            var client = settings.Gcs is { } gcs ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
+            var client = services.GetRequiredService<StorageClient>();
             var created = await ScratchBuckets.EnsureAsync(client, settings.Project, scratch, cancellationToken);
             await output.WriteLineAsync($"dr-drill: env {settings.Env} of gs://{settings.Bucket} as of {Rfc3339.Format(asOf)} → gs://{scratch}{(created ? " (created)" : string.Empty)}");
 

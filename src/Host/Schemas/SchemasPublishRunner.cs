@@ -1,8 +1,9 @@
+using EccoStudio.Host.Commands;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Host.Schemas;
 
@@ -35,8 +36,8 @@ public static class SchemasPublishRunner
             return 2;
         }
 
-        using var client = settings.Gcs is { } gcs ? StorageClientFactory.CreateForEmulator(gcs) : StorageClientFactory.CreateDefault();
-        var store = new GcsObjectStore(client, new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
+        using var services = CommandStorage.Create(settings.Gcs, settings.Bucket);
+        var store = services.GetRequiredService<IObjectStore>();
         var publisher = new SchemaPublisher(store, new ObjectPaths(new StorageLayoutOptions { BucketName = settings.Bucket }));
         try
         {

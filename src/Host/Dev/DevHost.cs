@@ -243,7 +243,7 @@ public sealed partial class DevHost : IAsyncDisposable
             {
                 options.WorkerId = workerId;
             }
-        }, registry => WritePathTasks.Register(registry, writePath));
+        }, registry => WritePathTasks.Register(registry, writePath, WritePathTasks.DecorateFromServices));
         // The management API answers for the engine's task hub only.
         builder.Services.AddOptions<EccoApiOptions>().PostConfigure<IOptions<DurableEngineOptions>>((api, engine) => api.TaskHub = engine.Value.TaskHubName);
         configureServices?.Invoke(builder.Services);

@@ -46,6 +46,13 @@ public static class WritePathTasks
     ];
 
     /// <summary>
+    /// An <see cref="ActivityDecorator"/> that applies the one registered in the host's services, if any: a host that
+    /// composes its engine itself (the dev host) lets its tests wrap activities through DI.
+    /// </summary>
+    public static ITaskActivity DecorateFromServices(string name, ITaskActivity activity, IServiceProvider services) =>
+        services.GetService<ActivityDecorator>() is { } decorate ? decorate(name, activity, services) : activity;
+
+    /// <summary>
     /// Registers everything. Orchestrators are created by the worker without DI, so they get <paramref name="options"/>
     /// here (the same instance <c>AddEccoWritePath</c> registers); activities are created from the service provider.
     /// </summary>

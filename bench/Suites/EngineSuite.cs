@@ -1,6 +1,5 @@
 using EccoStudio.Engine.Azurite;
 using EccoStudio.Bench.Measurement;
-using EccoStudio.Bench.Support;
 using EccoStudio.Engine;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

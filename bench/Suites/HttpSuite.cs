@@ -1,7 +1,6 @@
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Support;
 using EccoStudio.Host.Dev;
-using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Support;
-using EccoStudio.GcsEmulator;
 using EccoStudio.GcsEmulator.Model;
+using EccoStudio.GcsEmulator;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 
 namespace EccoStudio.Bench.Suites;
 

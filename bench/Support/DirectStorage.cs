@@ -1,6 +1,5 @@
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,6 @@ using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Google.Cloud.Storage.V1;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

@@ -4,11 +4,9 @@ using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.GcsEmulator.Hosting;
 using EccoStudio.GcsEmulator.Notifications;
 using EccoStudio.GcsEmulator.Store;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,8 @@
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -40,7 +40,7 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
     private static AlertMessage Alert(string key) =>
         new("RULE-1", "V1", "slack", "ops-hook", """{"text":"hi"}""", key);
 
-    private static DeliverAlertActivity Activity(Storage.Writes.StorageContext storage, IHttpClientFactory http) =>
+    private static DeliverAlertActivity Activity(Storage.Composition.StorageContext storage, IHttpClientFactory http) =>
         new(storage, http, new AlertDeliveryOptions { MaxPostAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(1) }, NullLogger<DeliverAlertActivity>.Instance);
 
     [Fact]

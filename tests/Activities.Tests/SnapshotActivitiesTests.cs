@@ -61,8 +61,8 @@ public sealed class SnapshotActivitiesTests(GcsEmulatorFixture emulator) : IClas
         var restored = await new RestoreSnapshotActivity(storage).RunAsync(context, input);
         var again = await new RestoreSnapshotActivity(storage).RunAsync(context, input);
 
-        Assert.Equal(Storage.Writes.SnapshotRestoreAction.Restored, restored.Action);
-        Assert.Equal(Storage.Writes.SnapshotRestoreAction.None, again.Action);
+        Assert.Equal(Storage.Snapshots.SnapshotRestoreAction.Restored, restored.Action);
+        Assert.Equal(Storage.Snapshots.SnapshotRestoreAction.None, again.Action);
         Assert.Equal(restored.Generation, again.Generation);
         var stored = (await storage.Store.GetAsync(storage.Bucket("dev"), "env/dev/snapshots/ventures/V1.json"))!;
         Assert.Equal(firstDoc, System.Text.Encoding.UTF8.GetString(stored.Content.Span));

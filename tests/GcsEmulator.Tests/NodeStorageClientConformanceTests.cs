@@ -1,5 +1,4 @@
 using EccoStudio.Testing;
-using Xunit;
 
 namespace EccoStudio.GcsEmulator.Tests;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.Testing;
 using Google.Apis.Storage.v1.Data;
-using Google.Cloud.Storage.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

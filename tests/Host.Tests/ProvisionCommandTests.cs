@@ -1,7 +1,6 @@
 using EccoStudio.Host.Commands;
 using EccoStudio.Host.Provision;
 using EccoStudio.Host.Schemas;
-using EccoStudio.Storage.Schemas;
 using EccoStudio.Testing;
 
 namespace EccoStudio.Host.Tests;

@@ -4,13 +4,14 @@ using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
-using Microsoft.DurableTask.Client;
+using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
-using EccoStudio.Orchestrations.Instances;
+using Microsoft.DurableTask.Client;
 
 namespace EccoStudio.Orchestrations.Tests;
 
@@ -156,7 +157,7 @@ public sealed class MaintenanceReplayTests(GcsEmulatorFixture emulator) : IClass
         Assert.Equal((3, 12, true), (result.Shards, result.Entries, result.Published));
         Assert.Equal(3, (await harness.ListAsync("env/dev/manifests/ventures/shards/")).Count);
         Assert.Empty(await harness.ListAsync("env/dev/tmp/"));
-        Assert.Equal(12, (await new Storage.Writes.ManifestReader(harness.Storage).ReadAllAsync("dev", Storage.Catalog.EntityCatalog.Venture)).Count);
+        Assert.Equal(12, (await new Storage.Manifests.ManifestReader(harness.Storage).ReadAllAsync("dev", Storage.Catalog.EntityCatalog.Venture)).Count);
         Assert.Equal(6, ledger.CrashesByActivity.Count);
     }
 }

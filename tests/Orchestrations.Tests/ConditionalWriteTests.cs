@@ -5,6 +5,7 @@ using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;

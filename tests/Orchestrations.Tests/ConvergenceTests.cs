@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
@@ -7,11 +8,11 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Tests;
 

@@ -1,14 +1,15 @@
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Tests;
 

@@ -5,8 +5,8 @@ using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
 

@@ -4,7 +4,6 @@ using EccoStudio.Orchestrations.Tests.Support;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
-using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask.Client;
 

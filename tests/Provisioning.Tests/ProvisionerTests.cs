@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EccoStudio.Provisioning.Config;
 using EccoStudio.Provisioning.Planning;
 using EccoStudio.Provisioning.PubSub;

@@ -6,7 +6,6 @@ using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Testing;
-using Google.Cloud.Storage.V1;
 using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
 

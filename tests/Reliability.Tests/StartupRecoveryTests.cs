@@ -81,7 +81,7 @@ public sealed class StartupRecoveryTests(GcsEmulatorFixture gcs, ITestOutputHelp
         }
     }
 
-    private static async Task WaitForHistoryAsync(Storage.Writes.StorageContext context, List<string> ids, TimeSpan timeout)
+    private static async Task WaitForHistoryAsync(Storage.Composition.StorageContext context, List<string> ids, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

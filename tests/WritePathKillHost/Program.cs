@@ -4,7 +4,6 @@ using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
-using EccoStudio.Storage.Writes;
 using Microsoft.Extensions.DependencyInjection;
 
 // Usage: EccoStudio.WritePathKillHost <connection-string> <task-hub> <worker-id> <gcs-endpoint> <bucket> <schemas-folder> <count> <accepted-file>

@@ -1,14 +1,15 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.Rules;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Redaction;
+using EccoStudio.Storage.Staging;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using EccoStudio.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Staging;
 using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.Activities.Common;

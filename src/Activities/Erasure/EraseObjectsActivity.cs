@@ -1,7 +1,7 @@
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Erasure;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Erasure;

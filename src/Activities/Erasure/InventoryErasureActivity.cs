@@ -1,4 +1,5 @@
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Erasure;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;

@@ -1,6 +1,6 @@
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Erasure;
-using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Erasure;

@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Staging;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,9 @@
 using System.Text;
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Staging;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 

@@ -1,4 +1,5 @@
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;

@@ -1,5 +1,6 @@
 using EccoStudio.Activities.Common;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Indices;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Indices;

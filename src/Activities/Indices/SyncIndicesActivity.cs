@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Indices;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 

@@ -1,5 +1,6 @@
 using EccoStudio.Storage.Catalog;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Manifests;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Manifests;

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
-using EccoStudio.Storage.Json;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Manifests;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Manifests;

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 

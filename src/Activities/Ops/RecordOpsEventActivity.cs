@@ -1,12 +1,12 @@
+using System.Text.Json.Nodes;
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
-using System.Text.Json.Nodes;
 
 namespace EccoStudio.Activities.Ops;
 

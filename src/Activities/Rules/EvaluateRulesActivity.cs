@@ -1,16 +1,18 @@
-using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text;
 using EccoStudio.Activities.Common;
-using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Rules;
+using EccoStudio.Storage.Staging;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
-using System.Text.Json.Nodes;
 
 namespace EccoStudio.Activities.Rules;
 

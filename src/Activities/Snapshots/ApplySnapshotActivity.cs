@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Snapshots;
 using Microsoft.DurableTask;
 
 namespace EccoStudio.Activities.Snapshots;

@@ -4,6 +4,8 @@ using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
 using EccoStudio.Api.Writes;
+using EccoStudio.Orchestrations.Instances;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Redaction;
 using EccoStudio.Storage.Writes;
@@ -12,7 +14,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Api.Bridge;
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;
@@ -7,6 +7,7 @@ using EccoStudio.Api.Routing;
 using EccoStudio.Api.Writes;
 using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Instances;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Erasure;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;

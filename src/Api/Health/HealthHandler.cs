@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Routing;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Layout;
-using EccoStudio.Storage.Writes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;

@@ -8,7 +8,6 @@ using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
 using EccoStudio.Api.Writes;
-using EccoStudio.Storage.Envelope;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;

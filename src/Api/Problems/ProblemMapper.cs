@@ -1,11 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Naming;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using Microsoft.AspNetCore.Http;

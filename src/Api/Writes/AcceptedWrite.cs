@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Snapshots;
+using EccoStudio.Storage.Staging;
 
 namespace EccoStudio.Api.Writes;
 

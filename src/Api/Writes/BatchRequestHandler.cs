@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Naming;

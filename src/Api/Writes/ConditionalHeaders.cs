@@ -1,7 +1,7 @@
 using System.Globalization;
 using EccoStudio.Api.Problems;
 using EccoStudio.Storage.Layout;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Snapshots;
 using Microsoft.AspNetCore.Http;
 
 namespace EccoStudio.Api.Writes;

@@ -3,6 +3,9 @@ using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Routing;
+using EccoStudio.Orchestrations.Instances;
+using EccoStudio.Orchestrations.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Writes;
@@ -11,8 +14,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using EccoStudio.Orchestrations.Instances;
-using EccoStudio.Orchestrations.Writes;
 
 namespace EccoStudio.Api.Writes;
 

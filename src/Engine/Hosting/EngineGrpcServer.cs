@@ -1,4 +1,3 @@
-using DurableTask.Core;
 using DurableTask.Core.History;
 using EccoStudio.Engine.Backends;
 using Grpc.Core;

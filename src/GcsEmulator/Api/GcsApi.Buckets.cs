@@ -4,7 +4,6 @@ using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Model;
 using EccoStudio.GcsEmulator.Notifications;
 using EccoStudio.GcsEmulator.Store;
-using Microsoft.AspNetCore.Http;
 
 namespace EccoStudio.GcsEmulator.Api;
 

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using EccoStudio.GcsEmulator.Errors;
-using EccoStudio.GcsEmulator.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace EccoStudio.GcsEmulator.Api;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Model;
 using EccoStudio.GcsEmulator.Store;
-using Microsoft.AspNetCore.Http;
 
 namespace EccoStudio.GcsEmulator.Api;
 

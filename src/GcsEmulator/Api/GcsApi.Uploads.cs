@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Model;
 using EccoStudio.GcsEmulator.Store;
-using Microsoft.AspNetCore.Http;
 
 namespace EccoStudio.GcsEmulator.Api;
 

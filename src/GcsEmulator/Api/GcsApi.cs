@@ -1,7 +1,6 @@
 using System.Text.Json;
 using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Store;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.GcsEmulator.Api;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EccoStudio.GcsEmulator.Errors;
 using EccoStudio.GcsEmulator.Model;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace EccoStudio.GcsEmulator.Api;

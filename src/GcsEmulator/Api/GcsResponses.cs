@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EccoStudio.GcsEmulator.Errors;
-using Microsoft.AspNetCore.Http;
 
 namespace EccoStudio.GcsEmulator.Api;
 

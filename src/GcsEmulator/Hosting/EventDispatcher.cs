@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using EccoStudio.GcsEmulator.Api;
 using EccoStudio.GcsEmulator.Notifications;
 using EccoStudio.GcsEmulator.Store;
-using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.GcsEmulator.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EccoStudio.GcsEmulator.Notifications;

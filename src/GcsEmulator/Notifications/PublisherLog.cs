@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace EccoStudio.GcsEmulator.Notifications;
 
 internal static partial class PublisherLog

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using EccoStudio.GcsEmulator.Errors;
-using EccoStudio.GcsEmulator.Model;
 
 namespace EccoStudio.GcsEmulator.Store;
 

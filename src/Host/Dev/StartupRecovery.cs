@@ -1,6 +1,6 @@
 using EccoStudio.Host.Verify;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Consistency;
-using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,9 @@
 using EccoStudio.Host.Verify;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Recovery;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Google;
 
 namespace EccoStudio.Host.Restore;

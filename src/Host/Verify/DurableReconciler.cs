@@ -1,7 +1,6 @@
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Layout;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using EccoStudio.Orchestrations.Instances;
 

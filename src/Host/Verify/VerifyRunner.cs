@@ -5,7 +5,6 @@ using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Google;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,10 +1,10 @@
-using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Manifests;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Telemetry;
 using Microsoft.DurableTask;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Compaction;
 
@@ -33,7 +33,7 @@ public sealed class CompactManifestOrchestrator(WritePathOptions options) : Task
         var compactionId = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString();
 
         steps.Begin("begin");
-        var plan = await context.CallActivityAsync<Storage.Writes.CompactionPlan>(nameof(BeginCompactionActivity),
+        var plan = await context.CallActivityAsync<Storage.Manifests.CompactionPlan>(nameof(BeginCompactionActivity),
             new BeginCompactionInput(input.Env, input.Entity, compactionId, input.ShardSize ?? options.ManifestShardSize), steps.Options("begin"));
         steps.Complete("begin");
 

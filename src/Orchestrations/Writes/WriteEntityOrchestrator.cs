@@ -1,5 +1,4 @@
-using EccoStudio.Orchestrations.Composition;
-using EccoStudio.Orchestrations.Instances;
+using System.Text.Json.Serialization;
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
@@ -8,13 +7,15 @@ using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
-using EccoStudio.Storage.Writes;
-using System.Text.Json.Serialization;
+using EccoStudio.Storage.Snapshots;
+using EccoStudio.Storage.Staging;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 

@@ -1,10 +1,12 @@
+using System.Text.Json.Nodes;
 using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Instances;
-using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Staging;
 using EccoStudio.Storage.Writes;
 
 namespace EccoStudio.Orchestrations.Writes;

@@ -1,15 +1,15 @@
+using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EccoStudio.Storage.Composition;

@@ -1,11 +1,11 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Indices;
-using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 
 namespace EccoStudio.Storage.Erasure;
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 
 namespace EccoStudio.Storage.Erasure;
 

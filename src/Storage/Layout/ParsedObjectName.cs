@@ -1,6 +1,5 @@
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
-using EccoStudio.Storage.History;
 
 namespace EccoStudio.Storage.Layout;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Store;
 
 namespace EccoStudio.Storage.Writes;

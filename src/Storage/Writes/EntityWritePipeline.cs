@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
+using EccoStudio.Storage.Snapshots;
 
 namespace EccoStudio.Storage.Writes;
 

@@ -7,7 +7,7 @@ using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Manifests;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Tests.Fakes;
-using EccoStudio.Storage.Writes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
 using Microsoft.Extensions.DependencyInjection;

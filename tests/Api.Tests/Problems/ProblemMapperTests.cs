@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Tests.Fakes;

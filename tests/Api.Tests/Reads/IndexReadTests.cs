@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EccoStudio.Api.Reads;
 using EccoStudio.Api.Tests.Fakes;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;

@@ -1,9 +1,10 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.Host.Analytics;
 using EccoStudio.Host.Commands;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;

@@ -13,8 +13,8 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Orchestrations.Tests.Erasure;
@@ -134,7 +134,7 @@ public sealed class EraseEntityTests(GcsEmulatorFixture emulator) : IClassFixtur
             Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.WriteAsync(new WriteEntityInput("dev", "talent", id, document, ChangeKind.Full))).RuntimeStatus);
         }
 
-        await new Storage.Writes.ManifestCompactor(harness.Storage).CompactAsync("dev", EntityCatalog.Talent);
+        await new Storage.Manifests.ManifestCompactor(harness.Storage).CompactAsync("dev", EntityCatalog.Talent);
     }
 
     private static async Task<List<string>> VersionsAsync(IObjectVersions versions, string bucket)

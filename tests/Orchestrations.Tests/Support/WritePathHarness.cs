@@ -10,7 +10,6 @@ using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

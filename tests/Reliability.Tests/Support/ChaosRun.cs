@@ -4,7 +4,7 @@ using System.Text.Json;
 using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Catalog;
-using EccoStudio.Storage.Consistency;
+using EccoStudio.Storage.Writes;
 using Microsoft.DurableTask.Client;
 
 namespace EccoStudio.Reliability.Tests.Support;

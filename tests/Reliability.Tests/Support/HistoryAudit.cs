@@ -1,9 +1,9 @@
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
-using EccoStudio.Storage.Writes;
 
 namespace EccoStudio.Reliability.Tests.Support;
 

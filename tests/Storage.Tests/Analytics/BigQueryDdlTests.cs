@@ -1,15 +1,16 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.Storage.Analytics;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
-using EccoStudio.Testing;
 using EccoStudio.Testing.Samples;
+using EccoStudio.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EccoStudio.Storage.Tests.Analytics;

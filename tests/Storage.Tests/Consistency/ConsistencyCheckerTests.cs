@@ -1,12 +1,15 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Schemas;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;

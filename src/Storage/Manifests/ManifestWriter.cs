@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Manifests;
 
 /// <summary>
 /// Step 3 (§5): upsert the entity's own manifest entry object <c>manifests/{prefix}/entries/{id}.json</c>

@@ -1,6 +1,8 @@
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.History;
 
 /// <summary>
 /// Step 1 (§5): append the history object create-only (ifGenerationMatch=0). The name derives from the caller's

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
-using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Snapshots;
 
 /// <summary>
 /// Compensation of the snapshot step: puts back the snapshot a failed write replaced, but only while the snapshot

@@ -1,6 +1,6 @@
 using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.History;
 
 /// <summary>
 /// The §8 audit retention of history objects (off unless <c>Ecco:Storage:HistoryRetentionDays</c> &gt; 0): every

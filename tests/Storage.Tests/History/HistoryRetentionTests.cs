@@ -6,7 +6,7 @@ using EccoStudio.Storage.Writes;
 using EccoStudio.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EccoStudio.Storage.Tests.Writes;
+namespace EccoStudio.Storage.Tests.History;
 
 /// <summary>
 /// §8 audit retention (docs/operations.md "History audit retention"): with <c>Ecco:Storage:HistoryRetentionDays</c>

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
-using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Indices;
 
 /// <summary>
 /// Step 4 (§5): index pointers follow the snapshot. The stored snapshot is the only truth; a write's before/after

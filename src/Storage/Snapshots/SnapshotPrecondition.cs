@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Snapshots;
 
 /// <summary>
 /// A condition on the entity's snapshot that a conditional write (HTTP <c>If-Match</c> / <c>If-None-Match</c>, see

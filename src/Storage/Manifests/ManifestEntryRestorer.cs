@@ -1,9 +1,10 @@
-using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Manifests;
 
 /// <summary>Makes an entity's manifest entry object match its stored snapshot (reconcile, and compensation of the manifest step).</summary>
 public sealed class ManifestEntryRestorer(StorageContext context)

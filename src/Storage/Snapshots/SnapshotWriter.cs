@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
+using EccoStudio.Storage.Writes;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Snapshots;
 
 /// <summary>
 /// Step 2 (§5): read the snapshot and its generation, fold the change in, write with ifGenerationMatch; on 412

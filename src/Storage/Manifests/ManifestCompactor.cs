@@ -1,12 +1,13 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Manifests;
 
 /// <summary>
 /// Compacts per-id entries into sharded ndjson. Order: (1) write a marker under <c>tmp/</c> and take its server

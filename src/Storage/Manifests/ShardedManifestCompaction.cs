@@ -1,13 +1,14 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using EccoStudio.Storage.Catalog;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Manifests;
 
 /// <summary>
 /// <see cref="ManifestCompactor"/> split into separately callable, idempotent steps so that shards can be written in

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using EccoStudio.Storage.Indices;
+using System.Text.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Snapshots;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Indices;
 
 /// <summary>
 /// The index pointers a snapshot's earlier states had and the snapshot has not: object names that may still hold a

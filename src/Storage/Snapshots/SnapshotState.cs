@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Indices;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Snapshots;
 
 /// <summary>A snapshot as read: the entity document, its object generation, and the last applied history key.</summary>
 public sealed record SnapshotState(JsonObject Document, long Generation, HistoryKey? LastApplied)

@@ -1,10 +1,11 @@
+using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Composition;
 
 /// <summary>
 /// What every write/read operation needs: the store, the layout, schemas and index definitions; and the alert

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Store;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Staging;
 
 /// <summary>
 /// A reference to bytes staged in GCS, carried through the engine instead of the bytes (claim check,

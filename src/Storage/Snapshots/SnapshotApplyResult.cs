@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EccoStudio.Storage.History;
 
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Snapshots;
 
 /// <summary>The snapshot before and after; <see cref="Changed"/> is false when the apply was a no-op.</summary>
 public sealed record SnapshotApplyResult(JsonObject? Before, JsonObject After, long Generation, bool Changed, int Attempts)

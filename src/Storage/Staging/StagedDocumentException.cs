@@ -1,4 +1,4 @@
-namespace EccoStudio.Storage.Writes;
+namespace EccoStudio.Storage.Staging;
 
 /// <summary>A staged object that is missing or does not hold what was staged: the write cannot go on (not transient).</summary>
 public sealed class StagedDocumentException : StorageModelException

@@ -3,6 +3,7 @@ using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Console;
 using EccoStudio.Api.Erasure;
 using EccoStudio.Api.Health;
+using EccoStudio.Api.Migrations;
 using EccoStudio.Api.Ops;
 using EccoStudio.Api.Reads;
 using EccoStudio.Api.Writes;
@@ -43,6 +44,7 @@ public static class EccoStudioServiceCollectionExtensions
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<ConsoleRequestHandler>();
         services.TryAddSingleton<EraseRequestHandler>();
+        services.TryAddSingleton<MigrateRequestHandler>();
         return services;
     }
 }

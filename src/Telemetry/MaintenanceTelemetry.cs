@@ -12,6 +12,9 @@ public static class MaintenanceTelemetry
 
     public static readonly Counter<long> CompactedEntries = Meter.CreateCounter<long>("ecco.compaction.entries", "{entry}", "Manifest entries written by compactions");
 
+    /// <summary>Entities a schema migration rewrote or could not (ecco.env, ecco.entity, ecco.outcome = migrated | failed).</summary>
+    public static readonly Counter<long> MigratedEntities = Meter.CreateCounter<long>("ecco.migration.entities", "{entity}", "Entities rewritten by schema migrations");
+
     /// <summary>Consistency checks run (ecco.outcome = consistent | drift).</summary>
     public static readonly Counter<long> VerifyRuns = Meter.CreateCounter<long>("ecco.verify.runs", "{run}", "Consistency checks");
 

@@ -12,10 +12,12 @@ public sealed class FunctionsMetadataTests
         "WriteManifestShardActivity", "FinishCompactionActivity", "SyncIndicesActivity", "RepairIndicesActivity", "EvaluateRulesActivity",
         "DeliverAlertActivity", "RecordOpsEventActivity", "PrepareDeleteActivity",
         "InventoryErasureActivity", "WriteErasureRecordActivity", "EraseObjectsActivity",
+        "CheckMigrationTargetActivity", "ListMigrationPageActivity", "MigrateEntityActivity", "RecordMigrationActivity",
     ];
 
     private static readonly string[] Orchestrators =
-        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator", "DeleteEntityOrchestrator", "EraseEntityOrchestrator"];
+        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator", "DeleteEntityOrchestrator", "EraseEntityOrchestrator",
+            "MigrateSchemaOrchestrator", "MigrateSchemaPageOrchestrator"];
 
     private static JsonArray Metadata()
     {
@@ -55,6 +57,7 @@ public sealed class FunctionsMetadataTests
         { "Health", "get", "health", "Anonymous" },
         { "PubSubGcsEvents", "post", "pubsub/gcs-events", "Anonymous" },
         { "OpsErase", "post", "ops/erase/{env}/{entity}/{id}", "Function" },
+        { "OpsMigrate", "post", "ops/migrate/{env}/{entity}", "Function" },
     };
 
     [Theory]

@@ -65,7 +65,7 @@ public sealed class ApplySnapshotActivity(StorageContext storage) : TaskActivity
         {
             // Applied by an earlier attempt of this activity: the before-state is the fold of what precedes this change.
             var history = await new EntityReader(storage).ReadAllHistoryAsync(target);
-            var before = HistoryFold.Fold(history.Where(r => r.Change == ChangeKind.Compensation || r.Key < record.Key));
+            var before = HistoryFold.Fold(history.Where(r => r.Change == ChangeKind.Compensation || r.Key < record.Key), migrations: storage.Chain(target.Kind));
             // With concurrent and out-of-order writers that fold may differ from what the snapshot really held before
             // (BeforeRecomputed): the index step then repairs every pointer of the entity instead of trusting it.
             return new SnapshotStepOutput(WireJson.Text(before.Document), WireJson.Key(before.LastApplied), WireJson.Text(current.Document)!, current.Generation, false,

@@ -52,7 +52,7 @@ public sealed class RestoreSnapshotActivity(StorageContext storage) : TaskActivi
 
         if (!known)
         {
-            var fold = HistoryFold.Fold(await new EntityReader(storage).ReadAllHistoryAsync(target));
+            var fold = HistoryFold.Fold(await new EntityReader(storage).ReadAllHistoryAsync(target), migrations: storage.Chain(target.Kind));
             prior = fold.Document;
             priorKey = fold.LastApplied;
         }

@@ -2,6 +2,7 @@ using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Erasure;
 using EccoStudio.Api.Health;
 using EccoStudio.Api.Instances;
+using EccoStudio.Api.Migrations;
 using EccoStudio.Api.Ops;
 using EccoStudio.Api.Problems;
 using EccoStudio.Api.Reads;
@@ -70,6 +71,8 @@ public static partial class EccoEndpointRouteBuilderExtensions
             h.DeleteAsync(c.Request, env, entity, id, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapPost("/" + EraseRequestHandler.Route, (HttpContext c, string env, string entity, string id, EraseRequestHandler h, DurableTaskClient client) =>
             h.HandleAsync(c.Request, env, entity, id, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
+        endpoints.MapPost("/" + MigrateRequestHandler.Route, (HttpContext c, string env, string entity, MigrateRequestHandler h, DurableTaskClient client) =>
+            h.HandleAsync(c.Request, env, entity, client, LocalStatusLinks.For(c.Request), c.RequestAborted));
         endpoints.MapMethods("/" + EntityRoutes.Entity, GetOrHead, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>
             h.GetEntityAsync(c.Request, env, entity, id, c.RequestAborted));
         endpoints.MapMethods("/" + EntityRoutes.History, GetOrHead, (HttpContext c, string env, string entity, string id, ReadRequestHandler h) =>

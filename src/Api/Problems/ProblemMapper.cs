@@ -3,6 +3,7 @@ using System.Text.Json;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Naming;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
@@ -35,6 +36,14 @@ public static class ProblemMapper
             $"No schema v{version.SchemaVersion} is published for {version.Entity}.")
         {
             Errors = Pointer("/schema_version", "published", "no schema is published for this version"),
+        },
+        MigrationTargetException target => new Problem(422, "invalid-migration-target", "Invalid migration target", target.Message)
+        {
+            Extensions = new Dictionary<string, string?> { ["entity"] = target.Entity, ["to"] = target.Target, ["current"] = target.Current },
+        },
+        SchemaMigrationException migration => new Problem(422, "no-migration-path", "No migration path", migration.Message)
+        {
+            Errors = Pointer("/schema_version", "migration", migration.Message),
         },
         EnvelopeException envelope => new Problem(400, "invalid-envelope", "Invalid envelope", envelope.Message)
         {

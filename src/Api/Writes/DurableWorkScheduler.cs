@@ -3,6 +3,7 @@ using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Instances;
+using EccoStudio.Orchestrations.Migrations;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
@@ -46,6 +47,10 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
 
     public Task<bool> StartEraseAsync(DurableTaskClient client, string instanceId, EraseEntityInput input, CancellationToken cancellationToken) =>
         StartAsync(client, nameof(EraseEntityOrchestrator), instanceId, input, cancellationToken);
+
+    /// <summary>A migration that is running or completed is found, not started again; a failed or terminated one is (it finishes what is left).</summary>
+    public async Task<bool> StartMigrationAsync(DurableTaskClient client, string instanceId, MigrateSchemaInput input, CancellationToken cancellationToken) =>
+        (await client.TryStartOrchestrationAsync(nameof(MigrateSchemaOrchestrator), instanceId, input, StartDedupe.RefuseUnlessFailedOrTerminated, cancellationToken)).Started;
 
     private static async Task<bool> StartAsync(DurableTaskClient client, string orchestrator, string instanceId, object input, CancellationToken cancellationToken) =>
         (await client.TryStartOrchestrationAsync(orchestrator, instanceId, input, StartDedupe.RefuseIfExists, cancellationToken)).Started;

@@ -1,5 +1,6 @@
 using EccoStudio.Orchestrations.Erasure;
 using EccoStudio.Orchestrations.Instances;
+using EccoStudio.Orchestrations.Migrations;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask.Client;
@@ -33,4 +34,11 @@ public interface IEntityWorkScheduler
     /// </summary>
     async Task<bool> StartEraseAsync(DurableTaskClient client, string instanceId, EraseEntityInput input, CancellationToken cancellationToken) =>
         (await client.TryStartOrchestrationAsync(nameof(EraseEntityOrchestrator), instanceId, input, StartDedupe.RefuseIfExists, cancellationToken)).Started;
+
+    /// <summary>
+    /// Starts MigrateSchemaOrchestrator as <paramref name="instanceId"/> unless that migration is pending, running or
+    /// completed (false then); a failed or terminated one is started again. A default body, as for erasure.
+    /// </summary>
+    async Task<bool> StartMigrationAsync(DurableTaskClient client, string instanceId, MigrateSchemaInput input, CancellationToken cancellationToken) =>
+        (await client.TryStartOrchestrationAsync(nameof(MigrateSchemaOrchestrator), instanceId, input, StartDedupe.RefuseUnlessFailedOrTerminated, cancellationToken)).Started;
 }

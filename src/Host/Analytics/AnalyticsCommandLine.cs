@@ -68,6 +68,10 @@ public static class AnalyticsCommandLine
     }
 
     /// <summary>The DDL of every kind, in catalog order.</summary>
-    public static string Ddl(string schemasFolder, string env, string project, string dataset, string bucket) =>
-        string.Join("\n", EntityCatalog.All.Select(kind => BigQueryDdl.For(kind, BigQueryDdl.FromFolder(schemasFolder, kind), env, project, dataset, bucket)));
+    public static string Ddl(string schemasFolder, string env, string project, string dataset, string bucket)
+    {
+        var migrations = Storage.Migrations.SchemaMigrations.Load(schemasFolder);
+        return string.Join("\n", EntityCatalog.All.Select(kind =>
+            BigQueryDdl.For(kind, BigQueryDdl.FromFolder(schemasFolder, kind), env, project, dataset, bucket, migrations.For(kind))));
+    }
 }

@@ -20,6 +20,7 @@ public static class HostCommandLine
             Restore.RestoreCommandLine.CreateDrill(Restore.DrDrillRunner.RunAsync),
             Erasure.EraseCommandLine.Create(Erasure.EraseRunner.RunAsync),
             Deletes.DeleteCommandLine.Create(Deletes.DeleteRunner.RunAsync),
+            Migrations.MigrateCommandLine.Create(Migrations.MigrateRunner.RunAsync),
             Analytics.AnalyticsCommandLine.Create(),
         };
 

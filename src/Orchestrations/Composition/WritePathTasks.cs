@@ -3,6 +3,7 @@ using EccoStudio.Activities.Erasure;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
+using EccoStudio.Activities.Migrations;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
@@ -10,6 +11,7 @@ using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Erasure;
+using EccoStudio.Orchestrations.Migrations;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.DurableTask;
@@ -36,13 +38,14 @@ public static class WritePathTasks
         typeof(SyncIndicesActivity), typeof(RepairIndicesActivity),
         typeof(EvaluateRulesActivity), typeof(DeliverAlertActivity), typeof(RecordOpsEventActivity),
         typeof(InventoryErasureActivity), typeof(WriteErasureRecordActivity), typeof(EraseObjectsActivity),
+        typeof(CheckMigrationTargetActivity), typeof(ListMigrationPageActivity), typeof(MigrateEntityActivity), typeof(RecordMigrationActivity),
     ];
 
     /// <summary>The orchestrator types.</summary>
     public static IReadOnlyList<Type> OrchestratorTypes { get; } =
     [
         typeof(WriteEntityOrchestrator), typeof(ReconcileEntityOrchestrator), typeof(CompactManifestOrchestrator), typeof(BatchWriteOrchestrator),
-        typeof(DeleteEntityOrchestrator), typeof(EraseEntityOrchestrator),
+        typeof(DeleteEntityOrchestrator), typeof(EraseEntityOrchestrator), typeof(MigrateSchemaOrchestrator), typeof(MigrateSchemaPageOrchestrator),
     ];
 
     /// <summary>
@@ -64,6 +67,8 @@ public static class WritePathTasks
         registry.AddOrchestrator(nameof(BatchWriteOrchestrator), () => new BatchWriteOrchestrator(options));
         registry.AddOrchestrator(nameof(DeleteEntityOrchestrator), () => new DeleteEntityOrchestrator(options));
         registry.AddOrchestrator(nameof(EraseEntityOrchestrator), () => new EraseEntityOrchestrator(options));
+        registry.AddOrchestrator(nameof(MigrateSchemaOrchestrator), () => new MigrateSchemaOrchestrator(options));
+        registry.AddOrchestrator(nameof(MigrateSchemaPageOrchestrator), () => new MigrateSchemaPageOrchestrator(options));
 
         foreach (var type in ActivityTypes)
         {

@@ -18,6 +18,9 @@ namespace EccoStudio.Orchestrations.Instances;
 /// <item>compaction: <c>compact:{env}:{entity}</c> for the eternal instance, <c>compact:{env}:{entity}:{yyyyMMddHH}</c>
 /// for the hourly timer (a timer firing twice in an hour starts each at most once).</item>
 /// <item>batch item: <c>{batch instance}:{index}</c>.</item>
+/// <item>migration: <c>migrate:{env}:{prefix}:v{to}</c> (one per env, kind and target version: asking again while it
+/// runs finds it; a restarted host continues it); its pages <c>{migration}:{run}:p{n}</c> and its compaction
+/// <c>{migration}:{run}:compact</c>, run = a ULID fixed when the run starts (a failed run started again gets new ones).</item>
 /// <item>erase: <c>erase:{env}:{prefix}:{id}:{suffix}</c>; suffix as for writes (<c>k</c> + hash of the
 /// <c>Idempotency-Key</c>, else a fresh GUID), so a retried request finds the erasure it started.</item>
 /// </list>
@@ -31,6 +34,8 @@ public static class InstanceIds
     public const string CompactionPrefix = "compact:";
 
     public const string ErasePrefix = "erase:";
+
+    public const string MigrationPrefix = "migrate:";
 
     public const int MaxIdempotencyKeyLength = 200;
 
@@ -78,6 +83,16 @@ public static class InstanceIds
     public static string Erase(EntityTarget target, string? idempotencyKey) =>
         $"{ErasePrefix}{target.Env}:{target.Kind.Prefix}:{target.Id}:" +
         (idempotencyKey is null ? Guid.NewGuid().ToString("N") : "k" + Hash($"{target.Env}\n{target.Kind.Prefix}\n{target.Id}\nERASE\n{idempotencyKey}"));
+
+    /// <summary>The migration of every <paramref name="kind"/> snapshot in <paramref name="env"/> to <paramref name="to"/>.</summary>
+    public static string Migration(string env, Storage.Catalog.EntityKind kind, string to) => $"{MigrationPrefix}{env}:{kind.Prefix}:v{to}";
+
+    /// <summary>Page <paramref name="page"/> of run <paramref name="run"/> of a migration.</summary>
+    public static string MigrationPage(string migrationInstanceId, string run, int page) =>
+        string.Create(CultureInfo.InvariantCulture, $"{migrationInstanceId}:{run}:p{page:D5}");
+
+    /// <summary>The manifest compaction that ends run <paramref name="run"/> of a migration.</summary>
+    public static string MigrationCompaction(string migrationInstanceId, string run) => $"{migrationInstanceId}:{run}:compact";
 
     /// <summary>The sub-orchestration of item <paramref name="index"/> of a batch.</summary>
     public static string BatchItem(string batchInstanceId, int index) => $"{batchInstanceId}:{index}";

@@ -1,6 +1,7 @@
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
@@ -17,6 +18,16 @@ public sealed record StorageContext(IObjectStore Store, ObjectPaths Paths, Entit
 
     /// <summary>Retention set on every new history object (spec §8 audit retention); null = off (the default).</summary>
     public HistoryRetention? HistoryRetention { get; init; }
+
+    /// <summary>
+    /// The declared schema migrations (<c>schemas/{entity}/v*.migration.json</c>): every fold keeps snapshots at the
+    /// latest version of their kind (docs/schema-evolution.md). None unless composed (<c>AddEccoStorage</c> loads them
+    /// from the schemas folder, as it does <c>indices.json</c>).
+    /// </summary>
+    public SchemaMigrations Migrations { get; init; } = SchemaMigrations.None;
+
+    /// <summary>The migration chain of <paramref name="kind"/> (empty when it has a single version).</summary>
+    public MigrationChain Chain(Catalog.EntityKind kind) => Migrations.For(kind);
 
     /// <summary>The clock retention times are computed from.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

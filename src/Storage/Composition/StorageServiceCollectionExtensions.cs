@@ -1,6 +1,7 @@
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
@@ -77,6 +78,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IObjectVersions>(sp => sp.GetRequiredService<GcsObjectStore>());
         services.TryAddSingleton(sp => new ObjectPaths(Options(sp).ToLayout()));
         services.TryAddSingleton(sp => IndexCatalog.Load(Path.Combine(Options(sp).ResolveSchemasFolder(), "indices.json")));
+        services.TryAddSingleton(sp => SchemaMigrations.Load(Options(sp).ResolveSchemasFolder()));
         services.TryAddSingleton(sp =>
         {
             var options = Options(sp);
@@ -93,6 +95,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IndexCatalog>())
         {
             Webhooks = sp.GetRequiredService<WebhookCatalog>(),
+            Migrations = sp.GetRequiredService<SchemaMigrations>(),
             HistoryRetention = HistoryRetention.FromSettings(Options(sp).HistoryRetentionDays, Options(sp).HistoryRetentionMode),
             Clock = sp.GetRequiredService<TimeProvider>(),
         });

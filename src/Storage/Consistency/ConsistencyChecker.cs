@@ -88,6 +88,11 @@ public sealed class ConsistencyChecker(StorageContext context, ConsistencyCheckO
         {
             report.Add(target, DriftKind.SnapshotMissing, snapshotName, $"history folds to a document (last {expected.LastApplied}) but there is no snapshot");
         }
+        else if (context.Chain(target.Kind) is { } chain && chain.IsBehind(snapshot.Document))
+        {
+            report.Add(target, DriftKind.SnapshotStale, snapshotName,
+                $"at schema_version {Migrations.MigrationChain.VersionOf(snapshot.Document)}, history folds to {chain.Latest} (run migrate --entity {target.Kind.Name} --to {chain.Latest})");
+        }
         else if (JsonDifference.FirstPointer(expected.Document, snapshot.Document) is { } where)
         {
             report.Add(target, DriftKind.SnapshotStale, snapshotName, $"differs from the fold of history at '{where}'");
@@ -188,7 +193,7 @@ public sealed class ConsistencyChecker(StorageContext context, ConsistencyCheckO
             }
         }
 
-        var fold = HistoryFold.Fold(records);
+        var fold = HistoryFold.Fold(records, migrations: context.Chain(target.Kind));
         var pointers = fold.Document is null ? [] : _planner.AllPointers(target, fold.Document);
         return (new ExpectedEntity(names > 0, names, fold.Document, fold.LastApplied, pointers), unreadable);
     }

@@ -47,10 +47,11 @@ public sealed class SnapshotRestorer(StorageContext context, int maxAttempts = 6
             // with it: the prior bytes go back only when they are what history (now skipping the failed change) folds to.
             if (priorLastApplied is not null || prior is null)
             {
-                var fold = HistoryFold.Fold((await reader.ReadAllHistoryAsync(target, cancellationToken)).Where(r => r.Key != failedChange));
+                var fold = HistoryFold.Fold((await reader.ReadAllHistoryAsync(target, cancellationToken)).Where(r => r.Key != failedChange), migrations: context.Chain(target.Kind));
                 var priorIsFold = prior is null
                     ? fold.Document is null
-                    : fold.Document is not null && fold.LastApplied == priorLastApplied && JsonNode.DeepEquals(fold.Document, prior);
+                    : fold.Document is not null && fold.LastApplied == priorLastApplied
+                        && JsonNode.DeepEquals(fold.Document, context.Chain(target.Kind).Migrate(prior)); // a prior at an older schema version goes back as it was
                 if (!priorIsFold && fold.Document is not null)
                 {
                     var rebuilt = await writer.RebuildAsync(target, cancellationToken);

@@ -30,11 +30,14 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             var current = await reader.GetSnapshotAsync(target, cancellationToken);
             JsonObject? next;
             HistoryKey last;
-            if (current?.LastApplied is { } applied && change.Key <= applied)
+            var chain = context.Chain(target.Kind);
+            if (current is not null && ((current.LastApplied is { } applied && change.Key <= applied) || chain.IsBehind(current.Document)))
             {
                 // Re-applying the last change is a no-op. Any OLDER change arriving late (a merge patch, or a full
-                // document that a newer merge patch was already folded onto) is placed in order by a rebuild.
-                if (change.Key == applied)
+                // document that a newer merge patch was already folded onto) is placed in order by a rebuild. So is
+                // any change to a snapshot at an older schema version than its kind's latest (written before the
+                // version existed, not migrated yet): the fold of all history is what the migrated snapshot must be.
+                if (change.Key == current.LastApplied)
                 {
                     return new SnapshotApplyResult(current.Document, current.Document, current.Generation, false, attempt)
                     {
@@ -72,7 +75,7 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
             else
             {
                 ThrowIfViolated(target, precondition, current);
-                next = HistoryFold.Step(current?.Document, change);
+                next = HistoryFold.Step(current?.Document, change, chain);
                 last = change.Key;
             }
 
@@ -186,10 +189,10 @@ public sealed class SnapshotWriter(StorageContext context, int maxAttempts = 64)
         return written;
     }
 
-    private static async Task<(FoldResult Fold, IReadOnlyList<string> Names)> FoldHistoryAsync(EntityReader reader, EntityTarget target, CancellationToken cancellationToken)
+    private async Task<(FoldResult Fold, IReadOnlyList<string> Names)> FoldHistoryAsync(EntityReader reader, EntityTarget target, CancellationToken cancellationToken)
     {
         var names = await reader.ListHistoryNamesAsync(target, cancellationToken);
-        return (HistoryFold.Fold(await reader.ReadRecordsAsync(target.Env, names, cancellationToken)), names);
+        return (HistoryFold.Fold(await reader.ReadRecordsAsync(target.Env, names, cancellationToken), migrations: context.Chain(target.Kind)), names);
     }
 
     /// <summary>

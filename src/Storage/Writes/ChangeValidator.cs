@@ -6,6 +6,7 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Rules;
 
 namespace EccoStudio.Storage.Writes;
@@ -21,11 +22,21 @@ public sealed class ChangeValidator(StorageContext context)
         CancellationToken cancellationToken = default)
     {
         var body = Strip(document);
+        var chain = context.Chain(target.Kind);
         JsonObject resulting;
         if (change == ChangeKind.MergePatch)
         {
+            // What the fold will make of it (HistoryFold.Step): the patch read through the migrations from the
+            // version it names, applied to the snapshot at the latest version.
             var current = await new EntityReader(context).GetSnapshotAsync(target, cancellationToken);
-            resulting = (JsonObject)JsonMergePatch.Apply(current?.Document, body)!;
+            if (EnvelopeReader.TryGetString(body, EnvelopeReader.SchemaVersionField) is { } named)
+            {
+                EnsureOnChain(target, chain, named);
+            }
+
+            resulting = current is null
+                ? chain.Migrate((JsonObject)JsonMergePatch.Apply(null, body)!)
+                : (JsonObject)JsonMergePatch.Apply(chain.Migrate(current.Document), chain.MigratePatch(body))!;
         }
         else if (change == ChangeKind.Full)
         {
@@ -40,15 +51,32 @@ public sealed class ChangeValidator(StorageContext context)
         var schema = await context.Schemas.GetAsync(target.Env, target.Kind, envelope.SchemaVersion, cancellationToken);
         EnvelopeReader.Normalise(resulting, envelope);
         schema.EnsureValid(resulting);
+        if (change == ChangeKind.Full && !chain.IsEmpty)
+        {
+            // Accepted in the version it names and stored as sent; the snapshot will hold it migrated to the latest
+            // version, which must be valid there too (a migration that cannot carry a valid document is refused here,
+            // before anything is written, rather than found by a fold).
+            EnsureOnChain(target, chain, envelope.SchemaVersion.ToString());
+            var migrated = chain.Migrate(resulting);
+            if (!ReferenceEquals(migrated, resulting))
+            {
+                (await context.Schemas.GetAsync(target.Env, target.Kind, chain.Latest!.Value, cancellationToken)).EnsureValid(migrated);
+                resulting = migrated;
+            }
+        }
+
         new IndexPlanner(context.Indices).ValidateKeys(target, resulting);
         if (target.Kind == EntityCatalog.Rule)
         {
             RuleValidator.EnsureValid(resulting, context.Webhooks);
         }
 
-        if (body.ContainsKey(EnvelopeReader.SchemaVersionField))
+        if (EnvelopeReader.TryGetString(body, EnvelopeReader.SchemaVersionField) is { } namedVersion && SchemaVersion.TryParse(namedVersion, out var bodyVersion)
+            && namedVersion != bodyVersion.ToString())
         {
-            EnvelopeReader.Normalise(body, envelope);
+            // The version the change names, normalised; it may differ from the resulting document's (a patch in an
+            // older version applies to the snapshot at the latest one).
+            body[EnvelopeReader.SchemaVersionField] = bodyVersion.ToString();
         }
 
         if (change == ChangeKind.MergePatch)
@@ -86,6 +114,22 @@ public sealed class ChangeValidator(StorageContext context)
         }
 
         return JsonText.ToBytes(body);
+    }
+
+    /// <summary>
+    /// A kind with migrations takes only the versions on its chain: an older one the chain does not lead from would
+    /// never reach the latest version, a newer one is unknown to the fold of this deployment.
+    /// </summary>
+    private static void EnsureOnChain(EntityTarget target, MigrationChain chain, string named)
+    {
+        if (chain.IsEmpty || !SchemaVersion.TryParse(named, out var version) || chain.Knows(version))
+        {
+            return;
+        }
+
+        throw new SchemaMigrationException(version > chain.Latest!.Value
+            ? $"{target.Kind.Name} schema_version {version} is newer than {chain.Latest}, the latest version this deployment folds to."
+            : $"{target.Kind.Name} schema_version {version} has no declared migration to {chain.Latest} (versions: {string.Join(", ", chain.Versions)}).");
     }
 
     private static JsonObject Strip(JsonObject document)

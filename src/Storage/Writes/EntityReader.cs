@@ -77,9 +77,9 @@ public sealed class EntityReader(StorageContext context)
         return records;
     }
 
-    /// <summary>The entity as it was at <paramref name="asOf"/> (fold of records with updated_at ≤ asOf).</summary>
+    /// <summary>The entity as it was at <paramref name="asOf"/> (fold of records with updated_at ≤ asOf), at its kind's latest schema version.</summary>
     public async Task<FoldResult> FoldAsOfAsync(EntityTarget target, DateTimeOffset? asOf, CancellationToken cancellationToken = default) =>
-        HistoryFold.Fold(await ReadAllHistoryAsync(target, cancellationToken), asOf);
+        HistoryFold.Fold(await ReadAllHistoryAsync(target, cancellationToken), asOf, context.Chain(target.Kind));
 
     /// <summary>Pointer objects under an index key (multi) or the single pointer (latest mode).</summary>
     public async Task<IReadOnlyList<JsonObject>> QueryIndexAsync(string env, IndexDefinition index, string key, CancellationToken cancellationToken = default)

@@ -4,10 +4,12 @@ using EccoStudio.Activities.Erasure;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
+using EccoStudio.Activities.Migrations;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
 using EccoStudio.Storage.Manifests;
+using EccoStudio.Storage.Migrations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,6 +101,22 @@ public sealed class ActivityFunctions(IServiceProvider services)
     [Function(nameof(EraseObjectsActivity))]
     public Task<ErasureTally> RunEraseObjects([ActivityTrigger] EraseObjectsInput input, FunctionContext context) =>
         Run<EraseObjectsActivity, EraseObjectsInput, ErasureTally>(input, context);
+
+    [Function(nameof(CheckMigrationTargetActivity))]
+    public Task<string> RunCheckMigrationTarget([ActivityTrigger] CheckMigrationTargetInput input, FunctionContext context) =>
+        Run<CheckMigrationTargetActivity, CheckMigrationTargetInput, string>(input, context);
+
+    [Function(nameof(ListMigrationPageActivity))]
+    public Task<MigrationPageOutput> RunListMigrationPage([ActivityTrigger] ListMigrationPageInput input, FunctionContext context) =>
+        Run<ListMigrationPageActivity, ListMigrationPageInput, MigrationPageOutput>(input, context);
+
+    [Function(nameof(MigrateEntityActivity))]
+    public Task<EntityMigrationResult> RunMigrateEntity([ActivityTrigger] MigrateEntityInput input, FunctionContext context) =>
+        Run<MigrateEntityActivity, MigrateEntityInput, EntityMigrationResult>(input, context);
+
+    [Function(nameof(RecordMigrationActivity))]
+    public Task<string> RunRecordMigration([ActivityTrigger] MigrationRecordInput input, FunctionContext context) =>
+        Run<RecordMigrationActivity, MigrationRecordInput, string>(input, context);
 
     private Task<TOut> Run<TActivity, TIn, TOut>(TIn input, FunctionContext context)
         where TActivity : TaskActivity<TIn, TOut>

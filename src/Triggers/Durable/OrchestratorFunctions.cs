@@ -2,6 +2,7 @@ using EccoStudio.Orchestrations.Batches;
 using EccoStudio.Orchestrations.Compaction;
 using EccoStudio.Orchestrations.Deletes;
 using EccoStudio.Orchestrations.Erasure;
+using EccoStudio.Orchestrations.Migrations;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.Azure.Functions.Worker;
@@ -39,6 +40,14 @@ public sealed class OrchestratorFunctions(IServiceProvider services)
     [Function(nameof(EraseEntityOrchestrator))]
     public Task<EraseEntityResult> RunEraseEntity([OrchestrationTrigger] TaskOrchestrationContext context) =>
         Create<EraseEntityOrchestrator>().RunAsync(context, Input<EraseEntityInput>(context));
+
+    [Function(nameof(MigrateSchemaOrchestrator))]
+    public Task<MigrateSchemaResult> RunMigrateSchema([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        Create<MigrateSchemaOrchestrator>().RunAsync(context, Input<MigrateSchemaInput>(context));
+
+    [Function(nameof(MigrateSchemaPageOrchestrator))]
+    public Task<MigrateSchemaPageResult> RunMigrateSchemaPage([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        Create<MigrateSchemaPageOrchestrator>().RunAsync(context, Input<MigrateSchemaPageInput>(context));
 
     private T Create<T>()
         where T : class => ActivatorUtilities.GetServiceOrCreateInstance<T>(services);

@@ -28,7 +28,8 @@ public sealed class BigQueryDdlTests(GcsEmulatorFixture emulator) : IClassFixtur
     public void For_EveryKind_MatchesGoldenFile(string kind)
     {
         var entityKind = EntityCatalog.Get(kind);
-        var ddl = BigQueryDdl.For(entityKind, BigQueryDdl.FromFolder(TestData.SchemasFolder, entityKind), "dev", "ecco-analytics", "studio", "ecco-studio-platform-data");
+        var ddl = BigQueryDdl.For(entityKind, BigQueryDdl.FromFolder(TestData.SchemasFolder, entityKind), "dev", "ecco-analytics", "studio", "ecco-studio-platform-data",
+            Storage.Migrations.SchemaMigrations.Load(TestData.SchemasFolder).For(entityKind));
         var golden = Path.Combine(AppContext.BaseDirectory, "Analytics", "Golden", kind + ".sql");
         if (Environment.GetEnvironmentVariable("ECCO_UPDATE_GOLDEN") == "1")
         {

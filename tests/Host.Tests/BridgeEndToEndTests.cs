@@ -73,7 +73,7 @@ public sealed class BridgeEndToEndTests(PubSubEmulatorFixture pubsub) : IAsyncLi
             ["id"] = id,
             ["entity"] = "venture",
             ["env"] = "dev",
-            ["schema_version"] = "1.0.0",
+            ["schema_version"] = "1.1.0",
             ["created_at"] = "2025-01-01T00:00:00Z",
             ["updated_at"] = Rfc3339.Format(updatedAt),
             ["lead"] = lead,
@@ -81,6 +81,7 @@ public sealed class BridgeEndToEndTests(PubSubEmulatorFixture pubsub) : IAsyncLi
             ["milestones"] = new JsonArray(),
             ["budget"] = new JsonObject { ["plannedUSD"] = 100, ["spentUSD"] = spent },
             ["kpis"] = new JsonObject { ["MRR"] = 0, ["userCount"] = 0, ["churnRate"] = 0 },
+            ["reportingCurrency"] = "USD",
         }.ToJsonString();
         return (name, json);
     }

@@ -55,16 +55,34 @@ public sealed class RecordMigrationActivity(StorageContext storage) : TaskActivi
             ["counts"] = counts,
             ["failed_ids"] = new JsonArray([.. input.FailedIds.Take(MigrationRecordInput.MaxFailuresListed).Select(id => (JsonNode?)JsonValue.Create(id))]),
         };
-        var options = input.State == "started" ? PutOptions.CreateOnly : new PutOptions();
-        try
+        var bucket = storage.Bucket(input.Env);
+        var bytes = JsonText.ToBytes(body);
+        if (input.State == "started")
         {
-            await storage.Store.PutAsync(storage.Bucket(input.Env), name, JsonText.ToBytes(body), options with { ContentType = "application/json" });
-        }
-        catch (PreconditionFailedException)
-        {
-            // "started" written by an earlier attempt (or the run already ended): keep what is there.
+            try
+            {
+                await storage.Store.PutAsync(bucket, name, bytes, PutOptions.CreateOnly);
+            }
+            catch (PreconditionFailedException)
+            {
+                // Written by an earlier attempt (or the run already ended): keep what is there.
+            }
+
+            return name;
         }
 
-        return name;
+        // The final state replaces what is there, CAS on the generation read (a preconditioned write is retried by the store).
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await storage.Store.GetInfoAsync(bucket, name);
+            try
+            {
+                await storage.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(current?.Generation));
+                return name;
+            }
+            catch (PreconditionFailedException) when (attempt < 8)
+            {
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
@@ -135,7 +136,10 @@ public sealed class DeleteCommandTests(GcsEmulatorFixture emulator) : IClassFixt
         var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "del");
         var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
         var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")));
+            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")))
+        {
+            Migrations = SchemaMigrations.Load(SchemasFolder), // as the commands compose it: data written by this deployment
+        };
         var pipeline = new EntityWritePipeline(context);
         foreach (var id in new[] { "V1", "V2" })
         {

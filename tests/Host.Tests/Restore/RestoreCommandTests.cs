@@ -8,6 +8,7 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
@@ -153,7 +154,10 @@ public sealed class RestoreCommandTests(GcsEmulatorFixture emulator) : IClassFix
         var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "rs");
         var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
         var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")));
+            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")))
+        {
+            Migrations = SchemaMigrations.Load(SchemasFolder), // as the commands compose it: data written by this deployment
+        };
         var pipeline = new EntityWritePipeline(context);
         string[] leads = ["Bob", "Ann", "Cy"];
         for (var i = 1; i <= 6; i++)

@@ -62,7 +62,11 @@ public sealed class WriteEntityHappyPathTests(GcsEmulatorFixture emulator) : ICl
         string Landed(string file) => File.ReadAllText(Path.Combine(Docs.ExamplesFolder, "landed", file));
         Assert.Equal(Landed("idea.history.json"), await harness.ReadTextAsync(results["idea.history.json"].HistoryObject));
         Assert.Equal(Landed("idea.history.json"), await harness.ReadTextAsync("env/prod/snapshots/ideas/IDEA-001.json"));
-        Assert.Equal(Landed("venture.snapshot.json"), await harness.ReadTextAsync("env/prod/snapshots/ventures/V001.json"));
+        // The spec's venture is 1.0.0: history keeps it as sent, the snapshot is at the latest version (docs/schema-evolution.md).
+        var ventures = Storage.Migrations.SchemaMigrations.Load(Storage.Schemas.FolderSchemaSource.FindRepoSchemas()).For(Storage.Catalog.EntityCatalog.Venture);
+        Assert.Equal(Storage.Json.JsonText.ToText(ventures.Migrate(Storage.Json.JsonText.ParseObject(Landed("venture.snapshot.json")))),
+            await harness.ReadTextAsync("env/prod/snapshots/ventures/V001.json"));
+        Assert.Equal(Landed("venture.snapshot.json"), await harness.ReadTextAsync(results["venture.snapshot.json"].HistoryObject));
         Assert.Equal(Landed("cap_table.snapshot.json"), await harness.ReadTextAsync("env/prod/snapshots/cap_tables/CT-V001.json"));
         Assert.Equal(Landed("round.snapshot.json"), await harness.ReadTextAsync("env/prod/snapshots/rounds/R-V001-SEED.json"));
         Assert.Equal("""{"ptr":"env/prod/snapshots/ventures/V001.json","id":"V001","updated_at":"2025-11-06T10:21:23Z","status":"Pilot","lead":"Bob"}""",

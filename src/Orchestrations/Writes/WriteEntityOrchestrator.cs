@@ -237,25 +237,24 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
                 steps.Options(WriteSteps.Compensate));
             undone.Add($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
 
-            // Manifest entry and pointers follow the restored snapshot whatever step failed: a concurrent writer may
-            // have derived them from a state that included this change, and the snapshot move itself left pending
-            // pointers (both steps converge to the stored snapshot and write nothing when it is already right).
-            if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
-            {
-                steps.Compensating("manifest");
-                var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
-                    new RestoreManifestEntryInput(entity, null, null), steps.Options(WriteSteps.Compensate));
-                undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
+            // Manifest entry and pointers follow the restored snapshot whatever step failed and whatever the restore
+            // reports: a concurrent writer may have derived them from a state that included this change, the snapshot
+            // move itself left pending pointers, and a retried restore whose first attempt moved the snapshot (its
+            // answer lost) finds the snapshot right and reports nothing done (write-protocol simulation, seed 66 of the
+            // mixed-version generator). Both steps converge to the stored snapshot and write nothing when it is right.
+            steps.Compensating("manifest");
+            var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
+                new RestoreManifestEntryInput(entity, null, null), steps.Options(WriteSteps.Compensate));
+            undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
 
-                steps.Compensating("indices");
-                var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                    new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
-                    {
-                        BeforeGeneration = snapshot?.Generation ?? 0,
-                    },
-                    steps.Options(WriteSteps.Compensate));
-                undone.Add($"{moved} pointer write(s) undone");
-            }
+            steps.Compensating("indices");
+            var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
+                new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
+                {
+                    BeforeGeneration = snapshot?.Generation ?? 0,
+                },
+                steps.Options(WriteSteps.Compensate));
+            undone.Add($"{moved} pointer write(s) undone");
 
             steps.Compensating("done: " + string.Join(", ", undone));
             steps.Complete(WriteSteps.Compensate);

@@ -15,6 +15,7 @@ using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Migrations;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Snapshots;
 using EccoStudio.Storage.Staging;
@@ -76,7 +77,7 @@ public sealed class WriteProtocolSimulation
     private static readonly string[] Leads = ["Alice", "Bob", "Chen"];
     private static readonly string[] Statuses = ["Pilot", "Build", "Scale"];
     private static readonly DateTimeOffset Base = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly Lazy<(EntitySchemaRegistry Schemas, IndexCatalog Indices)> Catalogs = new(LoadCatalogs);
+    private static readonly Lazy<(EntitySchemaRegistry Schemas, IndexCatalog Indices, SchemaMigrations Migrations)> Catalogs = new(LoadCatalogs);
 
     private readonly SimScheduler _scheduler;
     private readonly SimulationOptions _options;
@@ -94,8 +95,8 @@ public sealed class WriteProtocolSimulation
         _scheduler = new SimScheduler(seed, options.Faults);
         var store = new SimObjectStore(_scheduler);
         var paths = new ObjectPaths(new StorageLayoutOptions { BucketName = "sim" });
-        var (schemas, indices) = Catalogs.Value;
-        _storage = new StorageContext(store, paths, schemas, indices);
+        var (schemas, indices, migrations) = Catalogs.Value;
+        _storage = new StorageContext(store, paths, schemas, indices) { Migrations = migrations };
         _direct = _storage with { Store = store.Direct };
     }
 
@@ -247,20 +248,17 @@ public sealed class WriteProtocolSimulation
             return false;
         }
 
-        if (snapshot is not null || restored.Action != SnapshotRestoreAction.None)
+        // As WriteEntityOrchestrator: manifest entry and pointers follow the restored snapshot whatever the restore reports.
+        (ok, _) = await StepAsync(() => RunAsync(new RestoreManifestEntryActivity(_storage), new RestoreManifestEntryInput(entity, null, null)));
+        if (!ok)
         {
-            (ok, _) = await StepAsync(() => RunAsync(new RestoreManifestEntryActivity(_storage), new RestoreManifestEntryInput(entity, null, null)));
-            if (!ok)
-            {
-                return false;
-            }
-
-            (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
-            {
-                BeforeGeneration = snapshot?.Generation ?? 0,
-            }));
+            return false;
         }
 
+        (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
+        {
+            BeforeGeneration = snapshot?.Generation ?? 0,
+        }));
         return ok;
     }
 
@@ -349,13 +347,22 @@ public sealed class WriteProtocolSimulation
             ["status"] = Statuses[random.Next(Statuses.Length)],
             ["milestones"] = Milestones(random),
         };
+        if (random.Next(2) == 0)
+        {
+            // Either schema version (docs/schema-evolution.md): a 1.1.0 document names the venture "title" and its currency.
+            document["schema_version"] = "1.1.0";
+            document.Remove("name");
+            document["title"] = "Venture " + id + " " + random.Next(3);
+            document["reportingCurrency"] = random.Next(2) == 0 ? "USD" : "EUR";
+        }
+
         return (document.ToJsonString(), ChangeKind.Full, offset);
     }
 
     private static (string, ChangeKind, int) Patch(Random random, int offset)
     {
         var patch = new JsonObject { ["updated_at"] = Stamp(offset) };
-        switch (random.Next(3))
+        switch (random.Next(6))
         {
             case 0:
                 patch["lead"] = Leads[random.Next(Leads.Length)];
@@ -363,8 +370,18 @@ public sealed class WriteProtocolSimulation
             case 1:
                 patch["status"] = Statuses[random.Next(Statuses.Length)];
                 break;
-            default:
+            case 2:
                 patch["milestones"] = Milestones(random);
+                break;
+            case 3:
+                patch["name"] = "Renamed " + random.Next(3); // 1.0.0 style, no version: reaches "title" through the migration
+                break;
+            case 4:
+                patch["schema_version"] = "1.0.0"; // explicitly old
+                patch["name"] = "Old " + random.Next(3);
+                break;
+            default:
+                patch["title"] = "Title " + random.Next(3);
                 break;
         }
 
@@ -386,13 +403,14 @@ public sealed class WriteProtocolSimulation
 
     private static string Rfc3339(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static (EntitySchemaRegistry, IndexCatalog) LoadCatalogs()
+    private static (EntitySchemaRegistry, IndexCatalog, SchemaMigrations) LoadCatalogs()
     {
         var folder = FolderSchemaSource.FindRepoSchemas();
         var schemas = EntitySchemaRegistry.FromFolder(folder);
         // Loaded once here, outside any simulation: a schema read inside an actor would be real I/O, not a scheduled call.
         _ = schemas.GetAsync("dev", EntityCatalog.Venture, Storage.Envelope.SchemaVersion.V1).GetAwaiter().GetResult();
-        return (schemas, IndexCatalog.Load(Path.Combine(folder, "indices.json")));
+        _ = schemas.GetAsync("dev", EntityCatalog.Venture, Storage.Envelope.SchemaVersion.Parse("1.1.0")).GetAwaiter().GetResult();
+        return (schemas, IndexCatalog.Load(Path.Combine(folder, "indices.json")), SchemaMigrations.Load(folder));
     }
 
     private sealed class SimActivityContext : TaskActivityContext

@@ -163,7 +163,7 @@ public static class Docs
 {
     public static string Venture(string id, string updatedAt, string status = "Pilot", string lead = "Bob", string env = "dev") =>
         $$$"""
-        {"id":"{{{id}}}","entity":"venture","env":"{{{env}}}","schema_version":"1.0.0","created_at":"2025-11-01T00:00:00Z","updated_at":"{{{updatedAt}}}","lead":"{{{lead}}}","status":"{{{status}}}","milestones":[{"milestoneId":"M1","title":"Build MVP","dueDate":"2026-02-01","status":"InProgress"}],"kpis":{"MRR":12000,"churnRate":0.02}}
+        {"id":"{{{id}}}","entity":"venture","env":"{{{env}}}","schema_version":"1.1.0","created_at":"2025-11-01T00:00:00Z","updated_at":"{{{updatedAt}}}","lead":"{{{lead}}}","status":"{{{status}}}","milestones":[{"milestoneId":"M1","title":"Build MVP","dueDate":"2026-02-01","status":"InProgress"}],"kpis":{"MRR":12000,"churnRate":0.02},"reportingCurrency":"USD"}
         """;
 
     public static string VenturePatch(string id, string updatedAt, JsonObject changes, string env = "dev")

@@ -95,6 +95,7 @@ public static class StorageServiceCollectionExtensions
             Webhooks = sp.GetRequiredService<WebhookCatalog>(),
             HistoryRetention = HistoryRetention.FromSettings(Options(sp).HistoryRetentionDays, Options(sp).HistoryRetentionMode),
             Clock = sp.GetRequiredService<TimeProvider>(),
+            ManifestChanges = Options(sp).ManifestChanges,
         });
         return services;
     }

@@ -70,5 +70,9 @@ public sealed class StoreFaults
         public Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null,
             CancellationToken cancellationToken = default) =>
             inner.ListAsync(bucket, prefix, delimiter, pageToken, pageSize, cancellationToken);
+
+        public Task<ObjectPage> ListRangeAsync(string bucket, string prefix, string? startOffset, string? endOffset, string? pageToken = null, int? pageSize = null,
+            CancellationToken cancellationToken = default) =>
+            inner.ListRangeAsync(bucket, prefix, startOffset, endOffset, pageToken, pageSize, cancellationToken);
     }
 }

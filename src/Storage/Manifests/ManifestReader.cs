@@ -49,17 +49,17 @@ public sealed class ManifestReader(StorageContext context)
                 continue;
             }
 
-            foreach (var id in changed)
+            // The entry is authoritative, whichever updated_at it has (a compensation moves it back); absent = deleted.
+            var current = await ReadEachAsync(changed, id => ObjectPaths.ManifestEntry(new EntityTarget(env, kind, id)), bucket, cancellationToken);
+            for (var i = 0; i < changed.Count; i++)
             {
-                // The entry is authoritative, whichever updated_at it has (a compensation moves it back); absent = deleted.
-                var stored = await context.Store.GetAsync(bucket, ObjectPaths.ManifestEntry(new EntityTarget(env, kind, id)), null, cancellationToken);
-                if (stored is null)
+                if (current[i] is { } stored)
                 {
-                    byId.Remove(id);
+                    byId[changed[i]] = JsonText.ParseObject(stored.Content.Span);
                 }
                 else
                 {
-                    byId[id] = JsonText.ParseObject(stored.Content.Span);
+                    byId.Remove(changed[i]);
                 }
             }
 
@@ -98,19 +98,31 @@ public sealed class ManifestReader(StorageContext context)
     /// <summary>False when a shard the index names is gone (a later compaction replaced it).</summary>
     private async Task<bool> MergeShardsAsync(string bucket, ManifestIndexHeader header, SortedDictionary<string, JsonObject> byId, CancellationToken cancellationToken)
     {
-        var complete = true;
-        foreach (var ptr in header.Shards)
+        // Read and parsed concurrently, merged in shard order.
+        var shards = new List<JsonObject>?[header.Shards.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, shards.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => shards[i] = await context.Store.GetAsync(bucket, header.Shards[i], null, ct) is { } shard
+                ? Lines(shard.Content).Select(line => JsonText.ParseObject(line)).ToList()
+                : null);
+        foreach (var entry in shards.SelectMany(lines => lines ?? []))
         {
-            var shard = await context.Store.GetAsync(bucket, ptr, null, cancellationToken);
-            complete &= shard is not null;
-            foreach (var entryLine in shard is null ? [] : Lines(shard.Content))
-            {
-                Merge(byId, JsonText.ParseObject(entryLine));
-            }
+            Merge(byId, entry);
         }
 
-        return complete;
+        return shards.All(s => s is not null);
     }
+
+    /// <summary>Reads objects <see cref="Parallelism"/> at a time (as a client listing snapshots would); results in input order.</summary>
+    private async Task<StoredObject?[]> ReadEachAsync(IReadOnlyList<string> keys, Func<string, string> name, string bucket, CancellationToken cancellationToken)
+    {
+        var results = new StoredObject?[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await context.Store.GetAsync(bucket, name(keys[i]), null, ct));
+        return results;
+    }
+
+    /// <summary>Concurrent reads of shards and changed entries.</summary>
+    private const int Parallelism = 8;
 
     private static void Merge(SortedDictionary<string, JsonObject> byId, JsonObject entry)
     {

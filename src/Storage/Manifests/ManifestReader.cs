@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
@@ -101,9 +100,7 @@ public sealed class ManifestReader(StorageContext context)
         // Read and parsed concurrently, merged in shard order.
         var shards = new List<JsonObject>?[header.Shards.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, shards.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (i, ct) => shards[i] = await context.Store.GetAsync(bucket, header.Shards[i], null, ct) is { } shard
-                ? Lines(shard.Content).Select(line => JsonText.ParseObject(line)).ToList()
-                : null);
+            async (i, ct) => shards[i] = await context.Store.GetAsync(bucket, header.Shards[i], null, ct) is { } shard ? ParseLines(shard.Content) : null);
         foreach (var entry in shards.SelectMany(lines => lines ?? []))
         {
             Merge(byId, entry);
@@ -139,6 +136,23 @@ public sealed class ManifestReader(StorageContext context)
         }
     }
 
-    private static string[] Lines(ReadOnlyMemory<byte> content) =>
-        Encoding.UTF8.GetString(content.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>One object per ndjson line, parsed straight from the UTF-8 bytes (no string per shard or line).</summary>
+    private static List<JsonObject> ParseLines(ReadOnlyMemory<byte> content)
+    {
+        var entries = new List<JsonObject>();
+        var rest = content.Span;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            if (!line.IsEmpty)
+            {
+                entries.Add(JsonText.ParseObject(line));
+            }
+
+            rest = end < 0 ? [] : rest[(end + 1)..];
+        }
+
+        return entries;
+    }
 }

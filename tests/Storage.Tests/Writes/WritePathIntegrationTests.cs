@@ -240,7 +240,8 @@ public class WritePathIntegrationTests(GcsEmulatorFixture emulator) : IClassFixt
     [Fact]
     public async Task WriteAsync_SteadyStateVentureOfCompactedKind_CostsSixOperations()
     {
-        var (context, counter, bucket) = await NewContextAsync();
+        var (created, counter, bucket) = await NewContextAsync();
+        var context = created with { ManifestChanges = new ManifestChangeOptions { AbsentIndexTtl = TimeSpan.Zero } }; // no wait for "no index" to expire
         var target = new EntityTarget("dev", EntityCatalog.Venture, "V-OPS");
         var pipeline = new EntityWritePipeline(context);
         await pipeline.WriteAsync(target, Venture("V-OPS", "2025-11-06T10:00:00Z"), Ulid.NewUlid());

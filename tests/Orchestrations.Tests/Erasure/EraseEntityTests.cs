@@ -13,8 +13,8 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
-using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Orchestrations.Tests.Erasure;

@@ -87,6 +87,72 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         }
     }
 
+    /// <summary>
+    /// Runs one step: begins it, calls its activity under the step's retry policy (<see cref="Options"/>) and
+    /// completes it. A failure for good propagates as the engine reports it (<see cref="TaskFailedException"/>) with the
+    /// step left open, so <see cref="CurrentStep"/> and <see cref="Failures"/> name it for whoever decides what the
+    /// failure means (end the run, unwind a <see cref="Compensations"/>, or record it and go on). Deterministic:
+    /// only the activity call and the custom status, as every step had before the runner.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string name, string activity, object input)
+    {
+        Begin(name);
+        var result = await context.CallActivityAsync<T>(activity, input, Options(name));
+        Complete(name);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs one step made of several calls of one activity, one per item, in order (the alerts one rule evaluation
+    /// fired): each call's input is built just before the call; a call that fails for good is handed to
+    /// <paramref name="failed"/> and the step goes on; the step completes once every call has ended.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> RunEachAsync<TItem, T>(string name, string activity, IReadOnlyList<TItem> items, Func<TItem, object> input,
+        Func<TItem, TaskFailedException, Task> failed)
+    {
+        Begin(name);
+        var results = new List<T>(items.Count);
+        foreach (var item in items)
+        {
+            try
+            {
+                results.Add(await context.CallActivityAsync<T>(activity, input(item), Options(name)));
+            }
+            catch (TaskFailedException failure)
+            {
+                await failed(item, failure);
+            }
+        }
+
+        Complete(name);
+        return results;
+    }
+
+    /// <summary>
+    /// One call of an undo (<see cref="Compensations"/>): publishes <paramref name="what"/> as the compensation's
+    /// progress and calls the activity under the retry policy of the open compensation step <paramref name="step"/>.
+    /// </summary>
+    public Task<T> UndoAsync<T>(string step, string what, string activity, object input)
+    {
+        Compensating(what);
+        return context.CallActivityAsync<T>(activity, input, Options(step));
+    }
+
+    /// <summary>
+    /// Ends the run at the open step that failed for good: the custom status says <c>failed</c>, and the exception to
+    /// throw says <c>{subject} failed at step {step} after {n} attempt(s): {error}; {consequence}.</c>
+    /// </summary>
+    public WriteFailedException Fail(string target, string subject, TaskFailedException failure, string consequence)
+    {
+        var failedStep = step;
+        Finish("failed");
+        return new WriteFailedException(target, failedStep,
+            $"{subject} failed at step {failedStep} after {Failures(failedStep)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
+    }
+
+    /// <summary>True while <paramref name="name"/> is the step begun last and not yet completed or left.</summary>
+    public bool IsOpen(string name) => stepOpen && step == name;
+
     public void Begin(string name)
     {
         LeaveOpenStep();

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Support;
-using EccoStudio.GcsEmulator.Model;
 using EccoStudio.GcsEmulator;
+using EccoStudio.GcsEmulator.Model;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;

@@ -6,10 +6,10 @@ using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EccoStudio.Storage.Composition;

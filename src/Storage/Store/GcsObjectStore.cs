@@ -348,7 +348,7 @@ public sealed partial class GcsObjectStore(
     private static async Task<T> Request<T>(string operation, Func<Task<T>> call)
     {
         var started = Stopwatch.GetTimestamp();
-        string outcome = "ok";
+        var outcome = "ok";
         try
         {
             return await call();

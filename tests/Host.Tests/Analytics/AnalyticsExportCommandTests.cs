@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.Host.Analytics;
 using EccoStudio.Host.Commands;

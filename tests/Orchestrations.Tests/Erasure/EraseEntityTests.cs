@@ -15,8 +15,8 @@ using EccoStudio.Storage.Layout;
 using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
-using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Orchestrations.Tests.Erasure;

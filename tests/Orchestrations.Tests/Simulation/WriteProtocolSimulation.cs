@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;

@@ -18,7 +18,7 @@ namespace EccoStudio.Bench.Support;
 /// </summary>
 public sealed class OrchestratedWritePath : IAsyncDisposable
 {
-    private static long _instances;
+    private static long s_instances;
 
     private OrchestratedWritePath(DurableEngine engine, IStorageOperationCounter counter)
     {
@@ -52,7 +52,7 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
     /// <summary>One write, start to completion; throws unless it completed.</summary>
     public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full)
     {
-        var instanceId = $"bench-{Interlocked.Increment(ref _instances)}-{id}";
+        var instanceId = $"bench-{Interlocked.Increment(ref s_instances)}-{id}";
         // Staged as the API stages it (claim check): the staging put is part of what a write costs.
         var input = await WriteStaging.StageAsync(Engine.Services.GetRequiredService<StorageContext>(),
             new WriteEntityInput(Ventures.Env, "venture", id, document, change), instanceId);

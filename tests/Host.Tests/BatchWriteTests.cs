@@ -58,6 +58,29 @@ public sealed class BatchWriteTests(DevHostFixture fixture) : IClassFixture<DevH
         Assert.Equal(batchesBefore, (await BatchInstancesAsync()).Count);
     }
 
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/x-ndjson")]
+    public async Task Post_OneItemOverTheLimit_Refused400BatchTooLargeAndNothingScheduled(string mediaType)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        // The default limit (Ecco:Api:MaxBatchItems, docs/api.md "Batch"): one more valid item than it allows.
+        var items = Enumerable.Range(0, new EccoStudio.Api.Configuration.EccoApiOptions().MaxBatchItems + 1).Select(i => Item($"V-BL-{run}-{i}")).ToList();
+        var body = mediaType == "application/json"
+            ? new JsonArray([.. items]).ToJsonString()
+            : string.Join('\n', items.Select(i => i.ToJsonString()));
+        var before = await fixture.BucketFingerprintAsync();
+        var batchesBefore = (await BatchInstancesAsync()).Count;
+
+        using var response = await PostAsync(body, mediaType);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("batch-too-large", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await fixture.BucketFingerprintAsync());
+        Assert.Equal(batchesBefore, (await BatchInstancesAsync()).Count);
+    }
+
     [Fact]
     public async Task Post_Valid500Items_CompletesWithPerItemResults()
     {

@@ -128,6 +128,10 @@ public sealed class ConditionalRequestTests(DevHostFixture fixture) : IClassFixt
             "api/health",
             "runtime/webhooks/durabletask/instances?top=2",
             $"runtime/webhooks/durabletask/instances/{Uri.EscapeDataString("no-such-instance")}",
+            "ops/",
+            "ops/app.js",
+            "ops/no-such-asset.css",
+            "api/ops/catalog",
         ];
         foreach (var path in paths)
         {

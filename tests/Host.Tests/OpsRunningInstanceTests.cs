@@ -122,6 +122,12 @@ public sealed class OpsRunningInstanceTests : IAsyncLifetime, IDisposable
         suspendedResponse.Dispose();
         Assert.Equal(HttpStatusCode.Accepted, suspendedStatus);
 
+        // Only a Failed instance can be rewound (docs/api.md "Management API"): a suspended one is 412, not 404.
+        using (var rewind = await PostAsync($"{instance}/rewind?reason=ops-test"))
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, rewind.StatusCode);
+        }
+
         using (var raised = await PostAsync($"{instance}/raiseEvent/opsPoke", """{"note":"hello"}"""))
         {
             Assert.Equal(HttpStatusCode.Accepted, raised.StatusCode);

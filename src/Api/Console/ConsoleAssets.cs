@@ -63,7 +63,9 @@ public static class ConsoleAssets
             response.Headers["X-Content-Type-Options"] = "nosniff";
             response.Headers["Content-Security-Policy"] =
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
-            return response.Body.WriteAsync(bytes).AsTask();
+            // Content-Length on GET and HEAD alike, so HEAD answers GET's headers without the body (docs/api.md).
+            response.ContentLength = bytes.Length;
+            return HttpMethods.IsHead(httpContext.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(bytes).AsTask();
         }
     }
 }

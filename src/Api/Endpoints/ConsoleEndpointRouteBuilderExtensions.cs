@@ -10,10 +10,10 @@ public static class ConsoleEndpointRouteBuilderExtensions
 {
     public static IEndpointRouteBuilder MapEccoConsole(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(ConsoleRoutes.Root, (HttpContext c) =>
+        endpoints.MapMethods(ConsoleRoutes.Root, EccoEndpointRouteBuilderExtensions.GetOrHead, (HttpContext c) =>
             c.Request.Path.Value!.EndsWith('/') ? ConsoleAssets.Serve(null) : Results.Redirect(ConsoleRoutes.Root + "/"));
-        endpoints.MapGet(ConsoleRoutes.Root + "/{file}", (string file) => ConsoleAssets.Serve(file));
-        endpoints.MapGet("/" + ConsoleRoutes.Catalog, (ConsoleRequestHandler h) => h.Catalog());
+        endpoints.MapMethods(ConsoleRoutes.Root + "/{file}", EccoEndpointRouteBuilderExtensions.GetOrHead, (string file) => ConsoleAssets.Serve(file));
+        endpoints.MapMethods("/" + ConsoleRoutes.Catalog, EccoEndpointRouteBuilderExtensions.GetOrHead, (ConsoleRequestHandler h) => h.Catalog());
         endpoints.MapPost("/" + ConsoleRoutes.Verify, (HttpContext c, string env, string entity, ConsoleRequestHandler h) =>
             h.VerifyAsync(env, entity, c.RequestAborted));
         return endpoints;

@@ -27,7 +27,7 @@ namespace EccoStudio.Api.Endpoints;
 public static partial class EccoEndpointRouteBuilderExtensions
 {
     /// <summary>Every GET route answers HEAD with the same status and headers and no body.</summary>
-    private static readonly string[] GetOrHead = ["GET", "HEAD"];
+    internal static readonly string[] GetOrHead = ["GET", "HEAD"];
 
     /// <summary>Problem details for every failure, and the optional API key, in front of the endpoints.</summary>
     public static IApplicationBuilder UseEccoStudio(this IApplicationBuilder app)

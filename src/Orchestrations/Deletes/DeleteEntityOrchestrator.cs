@@ -1,10 +1,10 @@
-using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;
@@ -52,17 +52,36 @@ public sealed partial class DeleteEntityOrchestrator(WritePathOptions options) :
         var ulid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
         var steps = new StepTracker(context, options.Retry, null, "delete");
 
-        steps.Begin(Validate);
-        var prepared = await WriteEntityOrchestrator.RunAsync<PreparedChangeOutput>(context, steps, target, Validate, nameof(PrepareDeleteActivity),
-            new PrepareDeleteInput(entity, ulid.ToString(), input.At, input.IfMatchGeneration), "nothing was written");
-
-        steps.Begin(Tombstone);
-        var appended = await WriteEntityOrchestrator.RunAsync<AppendHistoryOutput>(context, steps, target, Tombstone, nameof(AppendHistoryActivity),
-            new AppendHistoryInput(entity, prepared, input.DeletedBy), "the tombstone was not written");
-
+        // Before the tombstone lands there is nothing to undo: a failure ends the delete.
+        PreparedChangeOutput prepared;
+        AppendHistoryOutput appended;
         try
         {
-            var settled = await SettleAsync(context, steps, entity);
+            prepared = await steps.RunAsync<PreparedChangeOutput>(Validate, nameof(PrepareDeleteActivity),
+                new PrepareDeleteInput(entity, ulid.ToString(), input.At, input.IfMatchGeneration));
+            appended = await steps.RunAsync<AppendHistoryOutput>(Tombstone, nameof(AppendHistoryActivity), new AppendHistoryInput(entity, prepared, input.DeletedBy));
+        }
+        catch (TaskFailedException failure)
+        {
+            throw steps.Fail(target.ToString(), $"Write of {target}", failure,
+                steps.CurrentStep == Validate ? "nothing was written" : "the tombstone was not written");
+        }
+
+        // From here a failure for good unwinds: the compensation record cancelling the tombstone first, then the
+        // settle steps again, which bring snapshot, entry and pointers back from history.
+        var saga = new Compensations(steps, WriteSteps.Compensate);
+        saga.StartWith(u => AppendCompensationRecordAsync(context, steps, u, entity, prepared));
+        saga.Push(async u =>
+        {
+            steps.Compensating("settle");
+            var settled = await SettleAsync(steps, entity);
+            u.Did($"snapshot {(settled.SnapshotRemoved ? "absent" : "rebuilt")}");
+            u.Did($"manifest entry {(settled.EntryChanged ? "restored" : "unchanged")}");
+            u.Did($"{settled.IndexWrites} pointer write(s)");
+        });
+        try
+        {
+            var settled = await SettleAsync(steps, entity);
             steps.Finish(WriteSteps.Completed);
             return new DeleteEntityResult(appended.ObjectName, appended.Created, settled.SnapshotRemoved, settled.EntryChanged, settled.IndexWrites,
                 steps.AttemptsByStep, input.DeletedBy);
@@ -72,7 +91,11 @@ public sealed partial class DeleteEntityOrchestrator(WritePathOptions options) :
             var failedStep = steps.CurrentStep;
             var error = StepFailures.Describe(failure);
             var attempts = steps.Failures(failedStep);
-            var undone = await CompensateAsync(context, steps, entity, prepared, $"{failedStep} failed after {attempts} attempt(s): {error}");
+            var undone = await saga.UnwindAsync($"{failedStep} failed after {attempts} attempt(s): {error}", async (undoFailure, _) =>
+            {
+                await RecordCompensationFailedAsync(context, steps, entity, prepared, undoFailure);
+                return $"PARTIAL (compensation failed: {undoFailure}; reconcile the entity)";
+            });
             LogCompensated(logger, target.ToString(), failedStep, error);
             steps.Finish(WriteSteps.Failed);
             throw new WriteFailedException(target.ToString(), failedStep,
@@ -81,57 +104,36 @@ public sealed partial class DeleteEntityOrchestrator(WritePathOptions options) :
     }
 
     /// <summary>Snapshot, manifest entry and pointers made to match what history folds to (after a tombstone: none).</summary>
-    private static async Task<(bool SnapshotRemoved, bool EntryChanged, int IndexWrites)> SettleAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity)
+    private static async Task<(bool SnapshotRemoved, bool EntryChanged, int IndexWrites)> SettleAsync(StepTracker steps, EntityRef entity)
     {
-        steps.Begin(WriteSteps.Snapshot);
-        var rebuilt = await context.CallActivityAsync<RebuildSnapshotOutput>(nameof(RebuildSnapshotActivity), new RebuildSnapshotInput(entity),
-            steps.Options(WriteSteps.Snapshot));
-        steps.Complete(WriteSteps.Snapshot);
-
-        steps.Begin(WriteSteps.Manifest);
-        var entry = await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, null, MatchCurrentSnapshot: true),
-            steps.Options(WriteSteps.Manifest));
-        steps.Complete(WriteSteps.Manifest);
-
-        steps.Begin(WriteSteps.Indices);
-        var pointers = await context.CallActivityAsync<int>(nameof(RepairIndicesActivity), new RepairIndicesInput(entity), steps.Options(WriteSteps.Indices));
-        steps.Complete(WriteSteps.Indices);
+        var rebuilt = await steps.RunAsync<RebuildSnapshotOutput>(WriteSteps.Snapshot, nameof(RebuildSnapshotActivity), new RebuildSnapshotInput(entity));
+        var entry = await steps.RunAsync<bool>(WriteSteps.Manifest, nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, null, MatchCurrentSnapshot: true));
+        var pointers = await steps.RunAsync<int>(WriteSteps.Indices, nameof(RepairIndicesActivity), new RepairIndicesInput(entity));
         return (!rebuilt.Exists, entry, pointers);
     }
 
-    private static async Task<string> CompensateAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity, PreparedChangeOutput tombstone, string reason)
+    /// <summary>The first action of every unwind: a compensation record cancelling the tombstone (history stays append-only).</summary>
+    private static async Task AppendCompensationRecordAsync(TaskOrchestrationContext context, StepTracker steps, Unwinding unwinding, EntityRef entity,
+        PreparedChangeOutput tombstone)
     {
-        steps.Begin(WriteSteps.Compensate);
+        var record = await steps.UndoAsync<AppendCompensationOutput>(unwinding.Step, "history", nameof(AppendCompensationActivity),
+            new AppendCompensationInput(entity, tombstone.Key, DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString(),
+                context.CurrentUtcDateTime, unwinding.Reason, null) { EnvelopeHistoryObject = tombstone.ObjectName });
+        unwinding.Did($"compensation record {record.ObjectName}");
+    }
+
+    private static async Task RecordCompensationFailedAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity, PreparedChangeOutput tombstone,
+        string failure)
+    {
         try
         {
-            steps.Compensating("history");
-            var record = await context.CallActivityAsync<AppendCompensationOutput>(nameof(AppendCompensationActivity),
-                new AppendCompensationInput(entity, tombstone.Key, DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString(),
-                    context.CurrentUtcDateTime, reason, null) { EnvelopeHistoryObject = tombstone.ObjectName },
-                steps.Options(WriteSteps.Compensate));
-            steps.Compensating("settle");
-            var settled = await SettleAsync(context, steps, entity);
-            var undone = $"compensation record {record.ObjectName}, snapshot {(settled.SnapshotRemoved ? "absent" : "rebuilt")}, " +
-                $"manifest entry {(settled.EntryChanged ? "restored" : "unchanged")}, {settled.IndexWrites} pointer write(s)";
-            steps.Compensating("done: " + undone);
-            return undone;
+            await context.CallActivityAsync<string>(nameof(RecordOpsEventActivity),
+                new OpsEventInput(entity.Env, "compensation-failed", DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString(),
+                    context.CurrentUtcDateTime, context.InstanceId, entity, WriteSteps.Compensate, failure, tombstone.ObjectName), steps.Options("ops"));
         }
-        catch (TaskFailedException compensationFailure)
+        catch (TaskFailedException)
         {
-            var failure = StepFailures.Describe(compensationFailure);
-            steps.Compensating("failed: " + failure);
-            try
-            {
-                await context.CallActivityAsync<string>(nameof(RecordOpsEventActivity),
-                    new OpsEventInput(entity.Env, "compensation-failed", DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid()).ToString(),
-                        context.CurrentUtcDateTime, context.InstanceId, entity, WriteSteps.Compensate, failure, tombstone.ObjectName), steps.Options("ops"));
-            }
-            catch (TaskFailedException)
-            {
-                // The ops record is best effort; the failure reason below says what to do.
-            }
-
-            return $"PARTIAL (compensation failed: {failure}; reconcile the entity)";
+            // The ops record is best effort; the failure reason says what to do.
         }
     }
 

@@ -47,28 +47,16 @@ public sealed partial class EraseEntityOrchestrator(WritePathOptions options) : 
         ErasureTally? inventory = null;
         try
         {
-            steps.Begin(Inventory);
-            inventory = await context.CallActivityAsync<ErasureTally>(nameof(InventoryErasureActivity), new InventoryErasureInput(entity), steps.Options(Inventory));
-            steps.Complete(Inventory);
-
+            inventory = await steps.RunAsync<ErasureTally>(Inventory, nameof(InventoryErasureActivity), new InventoryErasureInput(entity));
             var record = new WriteErasureRecordInput(entity, run, input.Reason, input.RequestedBy, input.At);
-            steps.Begin(RecordStarted);
-            var recordName = await context.CallActivityAsync<string>(nameof(WriteErasureRecordActivity), record, steps.Options(RecordStarted));
-            steps.Complete(RecordStarted);
-
+            var recordName = await steps.RunAsync<string>(RecordStarted, nameof(WriteErasureRecordActivity), record);
             foreach (var step in EntityEraser.Steps)
             {
-                steps.Begin(step);
-                removed = removed.Merge(await context.CallActivityAsync<ErasureTally>(nameof(EraseObjectsActivity), new EraseObjectsInput(entity, step),
-                    steps.Options(step)));
-                steps.Complete(step);
+                removed = removed.Merge(await steps.RunAsync<ErasureTally>(step, nameof(EraseObjectsActivity), new EraseObjectsInput(entity, step)));
             }
 
             var recorded = ErasureTally.From(ErasureReport.Recorded(inventory.ToReport(), removed.ToReport()));
-            steps.Begin(RecordCompleted);
-            await context.CallActivityAsync<string>(nameof(WriteErasureRecordActivity),
-                record with { CompletedAt = context.CurrentUtcDateTime, Removed = recorded }, steps.Options(RecordCompleted));
-            steps.Complete(RecordCompleted);
+            await steps.RunAsync<string>(RecordCompleted, nameof(WriteErasureRecordActivity), record with { CompletedAt = context.CurrentUtcDateTime, Removed = recorded });
             steps.Finish(Writes.WriteSteps.Completed);
             LogErased(logger, target.ToString(), recorded.Total, recordName);
             return new EraseEntityResult(recordName, recorded.Versions, recorded.Total, recorded.ShardsRewritten, steps.AttemptsByStep);

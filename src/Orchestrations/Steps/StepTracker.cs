@@ -17,36 +17,36 @@ namespace EccoStudio.Orchestrations.Steps;
 /// </summary>
 public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject, string workflow = "write")
 {
-    private readonly DateTime started = context.CurrentUtcDateTime;
-    private DateTime stepStarted = context.CurrentUtcDateTime;
-    private bool stepOpen;
-    private string? firstFailed;
-    private TagList entityTags;
+    private readonly DateTime _started = context.CurrentUtcDateTime;
+    private DateTime _stepStarted = context.CurrentUtcDateTime;
+    private bool _stepOpen;
+    private string? _firstFailed;
+    private TagList _entityTags;
 
-    private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
-    private readonly HashSet<string> stoppedByNonTransient = new(StringComparer.Ordinal);
-    private readonly List<string> done = [];
-    private string step = "start";
-    private string? lastError;
-    private string? compensation;
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedByNonTransient = new(StringComparer.Ordinal);
+    private readonly List<string> _done = [];
+    private string _step = "start";
+    private string? _lastError;
+    private string? _compensation;
 
-    public string CurrentStep => step;
+    public string CurrentStep => _step;
 
-    public string? LastError => lastError;
+    public string? LastError => _lastError;
 
-    public IReadOnlyList<string> Done => done;
+    public IReadOnlyList<string> Done => _done;
 
     /// <summary>Attempts of a step that succeeded (its failures + the success).</summary>
-    public int Attempts(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + 1;
+    public int Attempts(string name) => (_failures.TryGetValue(name, out var n) ? n : 0) + 1;
 
     /// <summary>
     /// Attempts made by a step that failed for good. The retry policy consults <see cref="RetryPolicy.HandleFailure"/>
     /// only while attempts remain, so an exhausted step made one attempt more than it was asked about; a step stopped
     /// by a non-transient failure made exactly as many.
     /// </summary>
-    public int Failures(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + (stoppedByNonTransient.Contains(name) ? 0 : 1);
+    public int Failures(string name) => (_failures.TryGetValue(name, out var n) ? n : 0) + (_stoppedByNonTransient.Contains(name) ? 0 : 1);
 
-    public IReadOnlyDictionary<string, int> AttemptsByStep => done.ToDictionary(s => s, Attempts, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, int> AttemptsByStep => _done.ToDictionary(s => s, Attempts, StringComparer.Ordinal);
 
     public TaskOptions Options(string name) =>
         TaskOptions.FromRetryPolicy(new RetryPolicy(
@@ -57,12 +57,12 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         {
             HandleFailure = failure =>
             {
-                failures[name] = (failures.TryGetValue(name, out var n) ? n : 0) + 1;
-                lastError = StepFailures.Describe(failure);
+                _failures[name] = (_failures.TryGetValue(name, out var n) ? n : 0) + 1;
+                _lastError = StepFailures.Describe(failure);
                 var transient = StepFailures.IsTransient(failure);
                 if (!transient)
                 {
-                    stoppedByNonTransient.Add(name);
+                    _stoppedByNonTransient.Add(name);
                 }
                 else if (!context.IsReplaying)
                 {
@@ -77,7 +77,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     /// <summary>Names the entity on the orchestration's span and on the write metrics (ids stay off metrics: unbounded).</summary>
     public void Tag(string env, string entity, string id)
     {
-        entityTags = WriteTelemetry.EntityTags(env, entity);
+        _entityTags = WriteTelemetry.EntityTags(env, entity);
         if (Activity.Current is { } span)
         {
             span.SetTag(EccoTags.Env, env);
@@ -87,22 +87,88 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         }
     }
 
+    /// <summary>
+    /// Runs one step: begins it, calls its activity under the step's retry policy (<see cref="Options"/>) and
+    /// completes it. A failure for good propagates as the engine reports it (<see cref="TaskFailedException"/>) with the
+    /// step left open, so <see cref="CurrentStep"/> and <see cref="Failures"/> name it for whoever decides what the
+    /// failure means (end the run, unwind a <see cref="Compensations"/>, or record it and go on). Deterministic:
+    /// only the activity call and the custom status, as every step had before the runner.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string name, string activity, object input)
+    {
+        Begin(name);
+        var result = await context.CallActivityAsync<T>(activity, input, Options(name));
+        Complete(name);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs one step made of several calls of one activity, one per item, in order (the alerts one rule evaluation
+    /// fired): each call's input is built just before the call; a call that fails for good is handed to
+    /// <paramref name="failed"/> and the step goes on; the step completes once every call has ended.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> RunEachAsync<TItem, T>(string name, string activity, IReadOnlyList<TItem> items, Func<TItem, object> input,
+        Func<TItem, TaskFailedException, Task> failed)
+    {
+        Begin(name);
+        var results = new List<T>(items.Count);
+        foreach (var item in items)
+        {
+            try
+            {
+                results.Add(await context.CallActivityAsync<T>(activity, input(item), Options(name)));
+            }
+            catch (TaskFailedException failure)
+            {
+                await failed(item, failure);
+            }
+        }
+
+        Complete(name);
+        return results;
+    }
+
+    /// <summary>
+    /// One call of an undo (<see cref="Compensations"/>): publishes <paramref name="what"/> as the compensation's
+    /// progress and calls the activity under the retry policy of the open compensation step <paramref name="step"/>.
+    /// </summary>
+    public Task<T> UndoAsync<T>(string step, string what, string activity, object input)
+    {
+        Compensating(what);
+        return context.CallActivityAsync<T>(activity, input, Options(step));
+    }
+
+    /// <summary>
+    /// Ends the run at the open step that failed for good: the custom status says <c>failed</c>, and the exception to
+    /// throw says <c>{subject} failed at step {step} after {n} attempt(s): {error}; {consequence}.</c>
+    /// </summary>
+    public WriteFailedException Fail(string target, string subject, TaskFailedException failure, string consequence)
+    {
+        var failedStep = _step;
+        Finish("failed");
+        return new WriteFailedException(target, failedStep,
+            $"{subject} failed at step {failedStep} after {Failures(failedStep)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
+    }
+
+    /// <summary>True while <paramref name="name"/> is the step begun last and not yet completed or left.</summary>
+    public bool IsOpen(string name) => _stepOpen && _step == name;
+
     public void Begin(string name)
     {
         LeaveOpenStep();
-        step = name;
-        stepStarted = context.CurrentUtcDateTime;
-        stepOpen = true;
+        _step = name;
+        _stepStarted = context.CurrentUtcDateTime;
+        _stepOpen = true;
         Publish();
     }
 
     public void Complete(string name)
     {
-        done.Add(name);
-        if (stepOpen && name == step)
+        _done.Add(name);
+        if (_stepOpen && name == _step)
         {
             RecordStep(name, "ok");
-            stepOpen = false;
+            _stepOpen = false;
         }
 
         Publish();
@@ -110,31 +176,31 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     public void Compensating(string what)
     {
-        compensation = what;
+        _compensation = what;
         Publish();
     }
 
     public void Finish(string final)
     {
         LeaveOpenStep();
-        step = final;
+        _step = final;
         Publish();
         if (context.IsReplaying || workflow != "write")
         {
             return;
         }
 
-        var tags = entityTags;
-        WriteTelemetry.Duration.Record((context.CurrentUtcDateTime - started).TotalSeconds, tags);
+        var tags = _entityTags;
+        WriteTelemetry.Duration.Record((context.CurrentUtcDateTime - _started).TotalSeconds, tags);
         if (final == "completed")
         {
             WriteTelemetry.Completed.Add(1, tags);
             return;
         }
 
-        tags.Add(EccoTags.Step, firstFailed ?? "unknown");
+        tags.Add(EccoTags.Step, _firstFailed ?? "unknown");
         WriteTelemetry.Failed.Add(1, tags);
-        if (compensation is not null)
+        if (_compensation is not null)
         {
             WriteTelemetry.Compensated.Add(1, tags);
         }
@@ -142,11 +208,11 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     private void LeaveOpenStep()
     {
-        if (stepOpen)
+        if (_stepOpen)
         {
-            firstFailed ??= step;
-            RecordStep(step, "failed");
-            stepOpen = false;
+            _firstFailed ??= _step;
+            RecordStep(_step, "failed");
+            _stepOpen = false;
         }
     }
 
@@ -160,11 +226,11 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         var attempts = outcome == "ok" ? Attempts(name) : Failures(name);
         var tags = new TagList { { EccoTags.Workflow, workflow }, { EccoTags.Step, name }, { EccoTags.Outcome, outcome } };
         var end = context.CurrentUtcDateTime;
-        WriteTelemetry.StepDuration.Record((end - stepStarted).TotalSeconds, tags);
+        WriteTelemetry.StepDuration.Record((end - _stepStarted).TotalSeconds, tags);
         WriteTelemetry.StepAttempts.Record(attempts, tags);
 
         using var span = WriteTelemetry.Source.StartActivity("step " + name, ActivityKind.Internal, parentContext: default,
-            startTime: new DateTimeOffset(stepStarted, TimeSpan.Zero));
+            startTime: new DateTimeOffset(_stepStarted, TimeSpan.Zero));
         if (span is null)
         {
             return;
@@ -185,7 +251,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     }
 
     private void Publish() =>
-        context.SetCustomStatus(new WriteStatus(step, Attempts(step), lastError, historyObject, [.. done], compensation));
+        context.SetCustomStatus(new WriteStatus(_step, Attempts(_step), _lastError, historyObject, [.. _done], _compensation));
 }
 
 /// <summary>

@@ -58,13 +58,13 @@ public sealed record WriteEntityResult(
 /// history step read the staged change, the snapshot step reads the history object, and every later step reads the
 /// snapshot at the generation the snapshot step wrote. The staged copy is discarded by the rules step (the last step
 /// of a committed write) or with the compensation record; a write that failed before its history landed keeps it (a
-/// restart re-runs the same input) until the <c>tmp/</c> lifecycle clears it. Each step runs under
-/// <see cref="StepTracker"/>'s retry policy (only transient failures retried, bounded, exponential backoff); the
-/// custom status shows step, attempt and last error.
-/// Compensation, when snapshot, manifest or indices fail for good after history was written: append a compensation
-/// record (history stays append-only; every fold now skips the change), restore the snapshot if it is still this
-/// write's (else rebuild it from history), restore the manifest entry, move the pointers back; then end Failed with
-/// the reason. Rules and alert failures never roll back a committed write: they are retried, then recorded for ops
+/// restart re-runs the same input) until the <c>tmp/</c> lifecycle clears it. Each step is one
+/// <see cref="StepTracker.RunAsync{T}"/> (only transient failures retried, bounded, exponential backoff); the custom
+/// status shows step, attempt and last error.
+/// Compensation (<see cref="Compensations"/>), when snapshot, manifest or indices fail for good after history was
+/// written: first a compensation record (history stays append-only; every fold now skips the change), then the undos
+/// in reverse; the snapshot's undo restores the snapshot if it is still this write's (else rebuilds it from history)
+/// and brings the manifest entry and pointers to it; then the write ends Failed with the reason. Rules and alert failures never roll back a committed write: they are retried, then recorded for ops
 /// under <c>env/{env}/logs/ops/</c> and the write completes.
 /// </summary>
 public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : TaskOrchestrator<WriteEntityInput, WriteEntityResult>
@@ -91,99 +91,93 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         var steps = new StepTracker(context, options.Retry, historyObject);
         steps.Tag(target.Env, input.Entity, target.Id);
 
-        steps.Begin(WriteSteps.Validate);
-        var prepared = await RunAsync<PreparedChangeOutput>(context, steps, target, WriteSteps.Validate, nameof(ValidateChangeActivity),
-            new ValidateChangeInput(entity, null, input.Change, ulid.ToString()) { Staged = staged }, "nothing was written");
-        if (prepared.ObjectName != historyObject)
-        {
-            throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
-                $"Write of {target}: validation named {prepared.ObjectName}, expected {historyObject}; nothing was written.");
-        }
-
-        steps.Begin(WriteSteps.History);
+        // Before history lands there is nothing to undo: a failure ends the write.
+        PreparedChangeOutput prepared;
         AppendHistoryOutput appended;
         try
         {
-            appended = await RunAsync<AppendHistoryOutput>(context, steps, target, WriteSteps.History, nameof(AppendHistoryActivity),
-                new AppendHistoryInput(entity, prepared, input.WrittenBy), "the history object was not written");
+            prepared = await steps.RunAsync<PreparedChangeOutput>(WriteSteps.Validate, nameof(ValidateChangeActivity),
+                new ValidateChangeInput(entity, null, input.Change, ulid.ToString()) { Staged = staged });
+            if (prepared.ObjectName != historyObject)
+            {
+                throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
+                    $"Write of {target}: validation named {prepared.ObjectName}, expected {historyObject}; nothing was written.");
+            }
+
+            appended = await steps.RunAsync<AppendHistoryOutput>(WriteSteps.History, nameof(AppendHistoryActivity),
+                new AppendHistoryInput(entity, prepared, input.WrittenBy));
         }
-        catch (WriteFailedException)
+        catch (TaskFailedException failure) when (steps.CurrentStep == WriteSteps.Validate)
         {
+            throw steps.Fail(target.ToString(), $"Write of {target}", failure, "nothing was written");
+        }
+        catch (TaskFailedException failure)
+        {
+            var failed = steps.Fail(target.ToString(), $"Write of {target}", failure, "the history object was not written");
             // An attempt may have written the object and lost the answer: a reconcile folds it in if it is there.
             await ReconcileAsync(context, entity, "history");
-            throw;
+            throw failed;
         }
 
+        // From here a failure for good unwinds: the compensation record first, then the undos in reverse.
         SnapshotStepOutput? snapshot = null;
-        var indexWrites = 0;
+        var saga = new Compensations(steps, WriteSteps.Compensate);
+        saga.StartWith(u => AppendCompensationRecordAsync(context, steps, u, entity, prepared, staged, snapshot));
+        // Registered before the step: an attempt may have swapped the snapshot and lost the answer. Its undo also
+        // brings the manifest entry and pointers to the restored snapshot, so those steps register nothing of their own.
+        saga.Push(u => UndoSnapshotAsync(steps, u, entity, prepared, snapshot));
+        int indexWrites;
         try
         {
-            steps.Begin(WriteSteps.Snapshot);
-            snapshot = await context.CallActivityAsync<SnapshotStepOutput>(nameof(ApplySnapshotActivity), new ApplySnapshotInput(entity, prepared, input.Precondition),
-                steps.Options(WriteSteps.Snapshot));
-            steps.Complete(WriteSteps.Snapshot);
-
-            steps.Begin(WriteSteps.Manifest);
-            await context.CallActivityAsync<bool>(nameof(UpsertManifestEntryActivity), new UpsertManifestEntryInput(entity, null, SnapshotGeneration: snapshot.Generation),
-                steps.Options(WriteSteps.Manifest));
-            steps.Complete(WriteSteps.Manifest);
-
-            steps.Begin(WriteSteps.Indices);
-            indexWrites = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
+            snapshot = await steps.RunAsync<SnapshotStepOutput>(WriteSteps.Snapshot, nameof(ApplySnapshotActivity),
+                new ApplySnapshotInput(entity, prepared, input.Precondition));
+            await steps.RunAsync<bool>(WriteSteps.Manifest, nameof(UpsertManifestEntryActivity),
+                new UpsertManifestEntryInput(entity, null, SnapshotGeneration: snapshot.Generation));
+            indexWrites = await steps.RunAsync<int>(WriteSteps.Indices, nameof(SyncIndicesActivity),
                 new SyncIndicesInput(entity, null, null, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed || snapshot.PendingPointers)
                 {
                     BeforeGeneration = snapshot.BeforeGeneration,
                     PlanEmpty = snapshot.IndexPlanEmpty,
-                },
-                steps.Options(WriteSteps.Indices));
-            steps.Complete(WriteSteps.Indices);
+                });
         }
         catch (TaskFailedException failure)
         {
             var failedStep = steps.CurrentStep;
             var error = StepFailures.Describe(failure);
             var attempts = steps.Failures(failedStep);
-            var undone = await CompensateAsync(context, steps, entity, prepared, staged, snapshot, failedStep, error, attempts);
+            var undone = await saga.UnwindAsync($"{failedStep} failed after {attempts} attempt(s): {error}", async (undoFailure, soFar) =>
+            {
+                await RecordOpsAsync(context, steps, "compensation-failed", entity, failedStep, undoFailure,
+                    $"{prepared.ObjectName}; done so far: {string.Join(", ", soFar)}");
+                var reconciled = await ReconcileAsync(context, entity, "compensation");
+                return $"PARTIAL ({string.Join(", ", soFar)}; compensation failed: {undoFailure}; {reconciled})";
+            });
             LogCompensated(logger, target.ToString(), failedStep, error);
             steps.Finish(WriteSteps.Failed);
             throw new WriteFailedException(target.ToString(), failedStep,
                 $"Write of {target} failed at step {failedStep} after {attempts} attempt(s): {error}. Compensated: {undone}.");
         }
 
+        // Committed: rules and alerts never roll back; a failure for good is recorded for ops and the write completes.
         var opsRecords = new List<string>();
-        var alerts = new List<DeliverAlertOutput>();
-        steps.Begin(WriteSteps.Rules);
         IReadOnlyList<AlertMessage> fired = [];
         try
         {
-            fired = await context.CallActivityAsync<IReadOnlyList<AlertMessage>>(nameof(EvaluateRulesActivity),
-                new EvaluateRulesInput(entity, null) { SnapshotGeneration = snapshot.Generation, Owner = context.InstanceId, DiscardStaged = staged },
-                steps.Options(WriteSteps.Rules));
-            steps.Complete(WriteSteps.Rules);
+            fired = await steps.RunAsync<IReadOnlyList<AlertMessage>>(WriteSteps.Rules, nameof(EvaluateRulesActivity),
+                new EvaluateRulesInput(entity, null) { SnapshotGeneration = snapshot.Generation, Owner = context.InstanceId, DiscardStaged = staged });
         }
         catch (TaskFailedException failure)
         {
             opsRecords.Add(await RecordOpsAsync(context, steps, "rules-failed", entity, WriteSteps.Rules, StepFailures.Describe(failure), historyObject));
         }
 
+        IReadOnlyList<DeliverAlertOutput> alerts = [];
         if (fired.Count > 0)
         {
-            steps.Begin(WriteSteps.Alerts);
-            foreach (var alert in fired)
-            {
-                try
-                {
-                    alerts.Add(await context.CallActivityAsync<DeliverAlertOutput>(nameof(DeliverAlertActivity),
-                        new DeliverAlertInput(target.Env, alert, context.InstanceId, context.CurrentUtcDateTime), steps.Options(WriteSteps.Alerts)));
-                }
-                catch (TaskFailedException failure)
-                {
-                    opsRecords.Add(await RecordOpsAsync(context, steps, "alert-failed", entity, WriteSteps.Alerts, StepFailures.Describe(failure),
-                        $"{alert.RuleId} {alert.DedupeKey} webhook {alert.Webhook}"));
-                }
-            }
-
-            steps.Complete(WriteSteps.Alerts);
+            alerts = await steps.RunEachAsync<AlertMessage, DeliverAlertOutput>(WriteSteps.Alerts, nameof(DeliverAlertActivity), fired,
+                alert => new DeliverAlertInput(target.Env, alert, context.InstanceId, context.CurrentUtcDateTime),
+                async (alert, failure) => opsRecords.Add(await RecordOpsAsync(context, steps, "alert-failed", entity, WriteSteps.Alerts,
+                    StepFailures.Describe(failure), $"{alert.RuleId} {alert.DedupeKey} webhook {alert.Webhook}")));
         }
 
         steps.Finish(WriteSteps.Completed);
@@ -191,83 +185,50 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
             input.WrittenBy);
     }
 
-    /// <summary>Runs one step that has nothing to undo; a failure for good ends the orchestration Failed with <paramref name="consequence"/>.</summary>
-    internal static async Task<T> RunAsync<T>(TaskOrchestrationContext context, StepTracker steps, EntityTarget target, string step, string activity, object input,
-        string consequence)
+    /// <summary>
+    /// The first action of every unwind: append a compensation record (history stays append-only; every fold now
+    /// skips the failed change). Its envelope comes from the failed change's resulting snapshot, else its history
+    /// object when that is a full document, else the current snapshot; all by reference. It also discards the staged change.
+    /// </summary>
+    private static async Task AppendCompensationRecordAsync(TaskOrchestrationContext context, StepTracker steps, Unwinding unwinding, EntityRef entity,
+        PreparedChangeOutput prepared, StagedDocument staged, SnapshotStepOutput? snapshot)
     {
-        try
-        {
-            var result = await context.CallActivityAsync<T>(activity, input, steps.Options(step));
-            steps.Complete(step);
-            return result;
-        }
-        catch (TaskFailedException failure)
-        {
-            steps.Finish(WriteSteps.Failed);
-            throw new WriteFailedException(target.ToString(), step,
-                $"Write of {target} failed at step {step} after {steps.Failures(step)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
-        }
+        var compensationUlid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
+        var record = await steps.UndoAsync<AppendCompensationOutput>(unwinding.Step, "history", nameof(AppendCompensationActivity),
+            new AppendCompensationInput(entity, prepared.Key, compensationUlid.ToString(), context.CurrentUtcDateTime, unwinding.Reason, null)
+            {
+                EnvelopeSnapshotGeneration = snapshot?.Generation ?? 0,
+                EnvelopeHistoryObject = prepared.Change == ChangeKind.Full ? prepared.ObjectName : null,
+                DiscardStaged = staged,
+            });
+        unwinding.Did($"compensation record {record.ObjectName}");
     }
 
-    private static async Task<string> CompensateAsync(TaskOrchestrationContext context, StepTracker steps, EntityRef entity, PreparedChangeOutput prepared,
-        StagedDocument staged, SnapshotStepOutput? snapshot, string failedStep, string error, int attempts)
+    /// <summary>
+    /// Undo of the snapshot step (<paramref name="snapshot"/> null: the step failed): put the prior snapshot back if it
+    /// is still this write's, else rebuild it from history; then the manifest entry and the pointers follow the
+    /// restored snapshot whatever step failed: a concurrent writer may have derived them from a state that included
+    /// this change, and the snapshot move itself left pending pointers (both steps converge to the stored snapshot and
+    /// write nothing when it is already right; docs/reliability.md "The write protocol").
+    /// </summary>
+    private static async Task UndoSnapshotAsync(StepTracker steps, Unwinding unwinding, EntityRef entity, PreparedChangeOutput prepared, SnapshotStepOutput? snapshot)
     {
-        steps.Begin(WriteSteps.Compensate);
-        var reason = $"{failedStep} failed after {attempts} attempt(s): {error}";
-        var compensationUlid = DeterministicUlid.Create(context.CurrentUtcDateTime, context.NewGuid());
-        var undone = new List<string>();
-        try
-        {
-            steps.Compensating("history");
-            // The envelope comes from the failed change's resulting snapshot, else its history object when that is a
-            // full document, else the current snapshot; all by reference.
-            var record = await context.CallActivityAsync<AppendCompensationOutput>(nameof(AppendCompensationActivity),
-                new AppendCompensationInput(entity, prepared.Key, compensationUlid.ToString(), context.CurrentUtcDateTime, reason, null)
-                {
-                    EnvelopeSnapshotGeneration = snapshot?.Generation ?? 0,
-                    EnvelopeHistoryObject = prepared.Change == ChangeKind.Full ? prepared.ObjectName : null,
-                    DiscardStaged = staged,
-                },
-                steps.Options(WriteSteps.Compensate));
-            undone.Add($"compensation record {record.ObjectName}");
+        var restored = await steps.UndoAsync<RestoreSnapshotOutput>(unwinding.Step, "snapshot", nameof(RestoreSnapshotActivity),
+            new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, null, snapshot?.BeforeKey) { PriorGeneration = snapshot?.BeforeGeneration });
+        unwinding.Did($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
+        // Entry and pointers follow the restored snapshot whatever the restore reports: a retried restore whose first
+        // attempt moved the snapshot (its answer lost) finds it right and reports nothing done (write-protocol
+        // simulation, seed 66 of the mixed-version generator); both steps write nothing when all is already right.
 
-            steps.Compensating("snapshot");
-            var restored = await context.CallActivityAsync<RestoreSnapshotOutput>(nameof(RestoreSnapshotActivity),
-                new RestoreSnapshotInput(entity, prepared.Key, snapshot is not null, null, snapshot?.BeforeKey) { PriorGeneration = snapshot?.BeforeGeneration },
-                steps.Options(WriteSteps.Compensate));
-            undone.Add($"snapshot {restored.Action.ToString().ToLowerInvariant()}");
+        var entryRestored = await steps.UndoAsync<bool>(unwinding.Step, "manifest", nameof(RestoreManifestEntryActivity), new RestoreManifestEntryInput(entity, null, null));
+        unwinding.Did(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
 
-            // Manifest entry and pointers follow the restored snapshot whatever step failed and whatever the restore
-            // reports: a concurrent writer may have derived them from a state that included this change, the snapshot
-            // move itself left pending pointers, and a retried restore whose first attempt moved the snapshot (its
-            // answer lost) finds the snapshot right and reports nothing done (write-protocol simulation, seed 66 of the
-            // mixed-version generator). Both steps converge to the stored snapshot and write nothing when it is right.
-            steps.Compensating("manifest");
-            var entryRestored = await context.CallActivityAsync<bool>(nameof(RestoreManifestEntryActivity),
-                new RestoreManifestEntryInput(entity, null, null), steps.Options(WriteSteps.Compensate));
-            undone.Add(entryRestored ? "manifest entry restored" : "manifest entry unchanged");
-
-            steps.Compensating("indices");
-            var moved = await context.CallActivityAsync<int>(nameof(SyncIndicesActivity),
-                new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
-                {
-                    BeforeGeneration = snapshot?.Generation ?? 0,
-                },
-                steps.Options(WriteSteps.Compensate));
-            undone.Add($"{moved} pointer write(s) undone");
-
-            steps.Compensating("done: " + string.Join(", ", undone));
-            steps.Complete(WriteSteps.Compensate);
-            return string.Join(", ", undone);
-        }
-        catch (TaskFailedException compensationFailure)
-        {
-            var failure = StepFailures.Describe(compensationFailure);
-            steps.Compensating("failed: " + failure);
-            await RecordOpsAsync(context, steps, "compensation-failed", entity, failedStep, failure, $"{prepared.ObjectName}; done so far: {string.Join(", ", undone)}");
-            var reconciled = await ReconcileAsync(context, entity, "compensation");
-            return $"PARTIAL ({string.Join(", ", undone)}; compensation failed: {failure}; {reconciled})";
-        }
+        var moved = await steps.UndoAsync<int>(unwinding.Step, "indices", nameof(SyncIndicesActivity),
+            new SyncIndicesInput(entity, null, null, restored.Exists ? restored.Generation : 0, RepairAfter: true)
+            {
+                BeforeGeneration = snapshot?.Generation ?? 0,
+            });
+        unwinding.Did($"{moved} pointer write(s) undone");
     }
 
     /// <summary>

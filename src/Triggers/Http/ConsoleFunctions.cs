@@ -15,13 +15,13 @@ public sealed class ConsoleFunctions(ConsoleRequestHandler console)
     /// <summary>Anonymous: static files only, no data; every call the page makes carries the key.</summary>
     [Function("OpsConsole")]
     public static IResult Page(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/{*path}")] HttpRequest request, string? path) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "ops/{*path}")] HttpRequest request, string? path) =>
         string.IsNullOrEmpty(path) && !request.Path.Value!.EndsWith('/')
             ? Results.Redirect(request.PathBase + request.Path + "/")
             : ConsoleAssets.Serve(path);
 
     [Function("OpsCatalog")]
-    public IResult Catalog([HttpTrigger(AuthorizationLevel.Function, "get", Route = "ops/catalog")] HttpRequest request) =>
+    public IResult Catalog([HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = "ops/catalog")] HttpRequest request) =>
         console.Catalog();
 
     [Function("OpsVerify")]

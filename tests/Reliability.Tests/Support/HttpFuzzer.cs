@@ -12,8 +12,9 @@ public sealed record FuzzRequest(string Method, string PathAndQuery, IReadOnlyLi
 }
 
 /// <summary>
-/// A seeded generator of requests over every route of the HTTP surface (entity API, history, listing and index
-/// queries, batch, health, Pub/Sub bridge, the management API): random methods, path values (valid, unknown, too long,
+/// A seeded generator of requests over every route of the HTTP surface (entity API incl. rules with their webhook
+/// and template limits, history, listing and index queries, batch, health, Pub/Sub bridge, the management API, the
+/// ops routes: erase, drift check, catalog, the console's page and assets, metrics): random methods, path values (valid, unknown, too long,
 /// encoded separators and controls), query values, headers and bodies (valid documents, mutated ones, random JSON,
 /// random bytes, batches, push envelopes). The same seed yields the same sequence.
 /// </summary>
@@ -22,7 +23,8 @@ public sealed class HttpFuzzer(int seed)
     private static readonly string[] Methods = ["GET", "GET", "HEAD", "PUT", "PUT", "PATCH", "PATCH", "POST", "POST", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "FOO"];
     private static readonly string[] Envs = ["dev", "dev", "dev", "dev", "dev", "dev", "dev", "dev", "prod", "stg", "qa", "DEV", "", "..", "%2e%2e"];
     private static readonly string[] Entities =
-        ["ventures", "ventures", "ventures", "ventures", "ventures", "ventures", "ideas", "cap_tables", "rounds", "kpis", "budgets", "venture", "unknown", "", "VENTURES"];
+        ["ventures", "ventures", "ventures", "ventures", "ventures", "ventures", "ideas", "cap_tables", "rounds", "kpis", "budgets", "rules", "rules", "talent",
+         "venture", "unknown", "", "VENTURES"];
     private static readonly string[] Actions = ["terminate", "suspend", "resume", "restart", "rewind", "raiseEvent/poke", "raiseEvent/", "purge", "unknown"];
     private static readonly string[] QueryKeys =
     [
@@ -71,6 +73,8 @@ public sealed class HttpFuzzer(int seed)
         "instances" => ["GET", "GET", "HEAD", "DELETE"],
         "instance" => ["GET", "HEAD", "DELETE"],
         "action" => ["POST"],
+        "erase" or "verify" => ["POST", "POST", "GET"],
+        "console" => ["GET", "GET", "HEAD"],
         _ => Methods,
     };
 
@@ -84,7 +88,7 @@ public sealed class HttpFuzzer(int seed)
         var entity = Pick(Entities);
         var id = Id();
         var instance = Uri.EscapeDataString(Pick(_instanceIds));
-        return _random.Next(12) switch
+        return _random.Next(14) switch
         {
             0 or 1 or 2 => ($"/api/{env}/{entity}/{id}", "entity"),
             3 => ($"/api/{env}/{entity}/{id}/history", "history"),
@@ -94,6 +98,8 @@ public sealed class HttpFuzzer(int seed)
             7 => ("/runtime/webhooks/durabletask/instances", "instances"),
             8 or 9 => ($"/runtime/webhooks/durabletask/instances/{instance}", "instance"),
             10 => ($"/runtime/webhooks/durabletask/instances/{instance}/{Pick(Actions)}", "action"),
+            11 => Chance(0.6) ? ($"/api/ops/erase/{env}/{entity}/{id}", "erase") : ($"/api/ops/verify/{env}/{entity}", "verify"),
+            12 => (Pick(new[] { "/api/ops/catalog", "/ops", "/ops/", "/ops/app.js", "/ops/index.html", "/ops/..%2Fsecrets", "/ops/x.css", "/metrics" }), "console"),
             _ => (RandomPath(), "random"),
         };
     }
@@ -204,6 +210,8 @@ public sealed class HttpFuzzer(int seed)
         var type = Pick(ContentTypes);
         var body = _random.Next(14) switch
         {
+            _ when kind == "erase" && Chance(0.7) => Erase(),
+            _ when kind == "entity" && method is "PUT" or "PATCH" && Chance(0.2) => Rule(),
             0 or 1 or 2 => Venture(valid: true),
             3 => Venture(valid: false),
             4 => """{"status":"Scale"}""",
@@ -259,6 +267,36 @@ public sealed class HttpFuzzer(int seed)
         }
 
         return doc.ToJsonString();
+    }
+
+    /// <summary>An erase body: a reason (valid, empty, too long, not text) or none.</summary>
+    private string Erase() => _random.Next(6) switch
+    {
+        0 or 1 => """{"reason":"fuzz: data subject request"}""",
+        2 => """{"reason":""}""",
+        3 => $$"""{"reason":"{{new string('r', 600)}}"}""",
+        4 => """{"reason":42}""",
+        _ => """{"why":"x"}""",
+    };
+
+    /// <summary>
+    /// A rule document: a named webhook, a URL (refused: destinations are names), unsafe targets, oversized templates,
+    /// too many placeholders, the empty pointer — the write-time checks of docs/security.md.
+    /// </summary>
+    private string Rule()
+    {
+        var action = _random.Next(9) switch
+        {
+            0 or 1 => """{"type":"slack","webhook":"slack-ops","template":"{{/status}} changed"}""",
+            2 => """{"type":"slack","url":"http://169.254.169.254/latest/meta-data/","template":"x"}""",
+            3 => """{"type":"slack","webhook":"gopher://127.0.0.1:6379/_x","template":"x"}""",
+            4 => $$"""{"type":"slack","webhook":"slack-ops","template":"{{new string('t', _random.Next(8_000, 120_000))}}"}""",
+            5 => $$"""{"type":"slack","webhook":"slack-ops","template":"{{string.Concat(Enumerable.Repeat("{{/id}}", _random.Next(50, 3_000)))}}"}""",
+            6 => """{"type":"slack","webhook":"slack-ops","template":"{{}}"}""",
+            7 => """{"type":"email","webhook":"slack-ops","to":"ops@example.com","subject":"s","template":"{{/name}}"}""",
+            _ => RandomJson(0).ToJsonString(),
+        };
+        return $$"""{"schema_version":"1.0.0","name":"fuzz","target_entity":"{{Pick(new[] { "ventures", "talent", "venture", "nope" })}}","enabled":true,"condition":{"pointer":"/status","op":"eq","value":"Pilot"},"action":{{action}}}""";
     }
 
     private string Batch()

@@ -18,8 +18,9 @@ public sealed record EmulatorStorage(StorageContext Context, GcsObjectStore Stor
     /// <summary>The repository's <c>schemas/</c> folder (schemas and <c>indices.json</c>).</summary>
     public static readonly string SchemasFolder = FolderSchemaSource.FindRepoSchemas();
 
-    /// <summary>A new bucket (versioned unless told otherwise; Object Retention enabled when history retention is given).</summary>
-    public static async Task<EmulatorStorage> CreateAsync(GcsEmulatorFixture emulator, string prefix, bool versioning = true, HistoryRetention? retention = null)
+    /// <summary>A new bucket (versioned unless told otherwise; Object Retention enabled when history retention is given); <paramref name="migrations"/>: fold to the latest schema versions.</summary>
+    public static async Task<EmulatorStorage> CreateAsync(GcsEmulatorFixture emulator, string prefix, bool versioning = true, HistoryRetention? retention = null,
+        bool migrations = false)
     {
         var bucket = await emulator.CreateBucketAsync(versioning, prefix, objectRetention: retention is not null);
         var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
@@ -27,7 +28,8 @@ public sealed record EmulatorStorage(StorageContext Context, GcsObjectStore Stor
             IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")))
         {
             HistoryRetention = retention,
-            Migrations = SchemaMigrations.Load(SchemasFolder), // as the commands compose it: data written by this deployment
+            // As the commands compose it (data written by this deployment folds to the latest schema versions), when asked.
+            Migrations = migrations ? SchemaMigrations.Load(SchemasFolder) : SchemaMigrations.None,
         };
         return new EmulatorStorage(context, store, bucket);
     }

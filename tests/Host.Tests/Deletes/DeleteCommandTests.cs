@@ -133,7 +133,7 @@ public sealed class DeleteCommandTests(GcsEmulatorFixture emulator) : IClassFixt
 
     private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync()
     {
-        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "del");
+        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "del", migrations: true);
         var pipeline = new EntityWritePipeline(context);
         foreach (var id in new[] { "V1", "V2" })
         {

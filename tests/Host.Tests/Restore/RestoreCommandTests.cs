@@ -151,7 +151,7 @@ public sealed class RestoreCommandTests(GcsEmulatorFixture emulator) : IClassFix
     /// <summary>Six ventures (two patched), a compacted venture manifest (shards), a cap table, a round and an idea in a versioned bucket.</summary>
     private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync()
     {
-        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "rs");
+        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "rs", migrations: true);
         var pipeline = new EntityWritePipeline(context);
         string[] leads = ["Bob", "Ann", "Cy"];
         for (var i = 1; i <= 6; i++)

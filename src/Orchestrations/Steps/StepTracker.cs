@@ -18,9 +18,15 @@ namespace EccoStudio.Orchestrations.Steps;
 public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject, string workflow = "write")
 {
     private readonly DateTime started = context.CurrentUtcDateTime;
-    private DateTime stepStarted = context.CurrentUtcDateTime;
-    private bool stepOpen;
+    // Steps begun and not yet completed or left, with their start: one, or several while a fan-out runs.
+    private readonly List<(string Name, DateTime Started)> open = [];
     private string? firstFailed;
+
+    // The fan-out running or last run (steps in the order started), where its steps start in the done list, and
+    // which step each of its tasks is.
+    private readonly List<string> fanOut = [];
+    private readonly Dictionary<Task, string> fanOutTasks = new();
+    private int fanOutDone;
     private TagList entityTags;
 
     private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
@@ -59,6 +65,12 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
             {
                 failures[name] = (failures.TryGetValue(name, out var n) ? n : 0) + 1;
                 lastError = StepFailures.Describe(failure);
+                if (IsOpen(name))
+                {
+                    // In a fan-out the status names the step that is failing.
+                    step = name;
+                }
+
                 var transient = StepFailures.IsTransient(failure);
                 if (!transient)
                 {
@@ -150,27 +162,101 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
             $"{subject} failed at step {failedStep} after {Failures(failedStep)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
     }
 
-    /// <summary>True while <paramref name="name"/> is the step begun last and not yet completed or left.</summary>
-    public bool IsOpen(string name) => stepOpen && step == name;
+    /// <summary>
+    /// Starts one step of a fan-out: it begins beside the fan-out's steps already started (they run concurrently; the
+    /// status names the first of them still open, or the one whose attempt failed last), its activity is called under
+    /// its retry policy, and it completes when the call succeeds. Steps done keep the order the fan-out started them
+    /// in, whatever order they finish in. Await the fan-out with <see cref="AllSettledAsync"/>; a failure for good
+    /// stays in the returned task and leaves the step open. Deterministic: the engine replays completions in the
+    /// order of its history.
+    /// </summary>
+    public Task<T> StartAsync<T>(string name, string activity, object input)
+    {
+        if (fanOut.Count == 0)
+        {
+            LeaveOpenSteps();
+            fanOutDone = done.Count;
+            step = name;
+        }
 
+        fanOut.Add(name);
+        open.Add((name, context.CurrentUtcDateTime));
+        Publish();
+        var call = CallThenCompleteAsync<T>(name, activity, input);
+        fanOutTasks[call] = name;
+        return call;
+    }
+
+    /// <summary>Waits until every step of a fan-out has ended, succeeded or failed for good; never throws.</summary>
+    public static async Task AllSettledAsync(params Task[] steps)
+    {
+        try
+        {
+            await Task.WhenAll(steps);
+        }
+        catch (TaskFailedException)
+        {
+            // Each failure stays in its own task: the saga decides what it means (ThrowFirstFailure).
+        }
+    }
+
+    /// <summary>
+    /// After <see cref="AllSettledAsync"/>: when any of <paramref name="steps"/> failed for good, the first of them (in
+    /// the order given) becomes the current step (<see cref="CurrentStep"/>, <see cref="Failures"/>) and its failure is
+    /// thrown, as a sequential step's would be.
+    /// </summary>
+    public void ThrowFirstFailure(params Task[] steps)
+    {
+        foreach (var task in steps)
+        {
+            if (task.Exception?.InnerException is TaskFailedException failure)
+            {
+                step = fanOutTasks[task];
+                Publish();
+                throw failure;
+            }
+        }
+    }
+
+    private async Task<T> CallThenCompleteAsync<T>(string name, string activity, object input)
+    {
+        var result = await context.CallActivityAsync<T>(activity, input, Options(name));
+        // In the fan-out's order among its steps already done.
+        var rank = fanOut.IndexOf(name);
+        var at = fanOutDone;
+        while (at < done.Count && fanOut.IndexOf(done[at]) < rank)
+        {
+            at++;
+        }
+
+        done.Insert(at, name);
+        CloseStep(name);
+        if (step == name && open.Count > 0)
+        {
+            step = open[0].Name;
+        }
+
+        Publish();
+        return result;
+    }
+
+    /// <summary>True while <paramref name="name"/> is begun and not yet completed or left.</summary>
+    public bool IsOpen(string name) => open.Exists(o => o.Name == name);
+
+    /// <summary>Begins a step; any step still open was left by a failure (recorded as failed).</summary>
     public void Begin(string name)
     {
-        LeaveOpenStep();
+        LeaveOpenSteps();
+        fanOut.Clear();
         step = name;
-        stepStarted = context.CurrentUtcDateTime;
-        stepOpen = true;
+        open.Add((name, context.CurrentUtcDateTime));
         Publish();
     }
 
     public void Complete(string name)
     {
         done.Add(name);
-        if (stepOpen && name == step)
-        {
-            RecordStep(name, "ok");
-            stepOpen = false;
-        }
-
+        CloseStep(name);
         Publish();
     }
 
@@ -182,7 +268,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     public void Finish(string final)
     {
-        LeaveOpenStep();
+        LeaveOpenSteps();
         step = final;
         Publish();
         if (context.IsReplaying || workflow != "write")
@@ -206,17 +292,28 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         }
     }
 
-    private void LeaveOpenStep()
+    private void LeaveOpenSteps()
     {
-        if (stepOpen)
+        foreach (var (name, started) in open)
         {
-            firstFailed ??= step;
-            RecordStep(step, "failed");
-            stepOpen = false;
+            firstFailed ??= name;
+            RecordStep(name, started, "failed");
+        }
+
+        open.Clear();
+    }
+
+    private void CloseStep(string name)
+    {
+        var index = open.FindIndex(o => o.Name == name);
+        if (index >= 0)
+        {
+            RecordStep(name, open[index].Started, "ok");
+            open.RemoveAt(index);
         }
     }
 
-    private void RecordStep(string name, string outcome)
+    private void RecordStep(string name, DateTime stepStarted, string outcome)
     {
         if (context.IsReplaying)
         {

@@ -52,7 +52,9 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
     }
 
     /// <summary>One write, start to completion; throws unless it completed.</summary>
-    public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full)
+    /// <param name="validated">As the PUT handler starts it (validated before staging, so no validate step); false: as
+    /// batch items and tools start it (staged only; the write validates).</param>
+    public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full, bool validated = true)
     {
         var instanceId = $"bench-{Interlocked.Increment(ref _instances)}-{id}";
         // Validated and staged as the API's PUT/PATCH handler does (claim check): the validation and the staging put are
@@ -65,7 +67,7 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
         {
             Staged = staged,
             UpdatedAt = updatedAt,
-            Validated = WriteStaging.StagedAsValidated(prepared, staged, updatedAt),
+            Validated = validated && WriteStaging.StagedAsValidated(prepared, staged, updatedAt),
         };
         await Client.StartOrchestrationAsync(new TaskName(nameof(WriteEntityOrchestrator)), instanceId, input);
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -22,10 +22,13 @@ public static class ManagementApiHistory
     private const string Root = "runtime/webhooks/durabletask/instances";
     private const string Venture = """{"schema_version":"1.0.0","lead":"Ann","status":"Idea","milestones":[],"budget":{"plannedUSD":1,"spentUSD":0},"kpis":{"MRR":0,"userCount":0,"churnRate":0}}""";
 
-    /// <summary>The activities a plain venture write runs, in order (no rule fires, so no alert delivery).</summary>
+    /// <summary>
+    /// The activities a plain venture PUT runs, in the order scheduled (no rule fires, so no alert delivery; the handler
+    /// validated the document, so no validate step: WriteEntityInput.Validated).
+    /// </summary>
     public static readonly string[] WriteActivities =
     [
-        nameof(ValidateChangeActivity), nameof(AppendHistoryActivity), nameof(ApplySnapshotActivity),
+        nameof(AppendHistoryActivity), nameof(ApplySnapshotActivity),
         nameof(UpsertManifestEntryActivity), nameof(SyncIndicesActivity), nameof(EvaluateRulesActivity),
     ];
 

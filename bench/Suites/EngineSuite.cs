@@ -16,7 +16,7 @@ public sealed class EngineSuite(bool quick, TextWriter log)
     private const string Chain = "BenchChain";
     private const string Noop = "BenchNoop";
     private const int Activities = 5;
-    private static int _instances;
+    private static int s_instances;
 
     public async Task RunAsync(Report report)
     {
@@ -77,7 +77,7 @@ public sealed class EngineSuite(bool quick, TextWriter log)
         {
             var ids = await Task.WhenAll(Enumerable.Range(0, orchestrations).Select(i =>
                 engine.Client.ScheduleNewOrchestrationInstanceAsync(new TaskName(Chain), Activities,
-                    new StartOrchestrationOptions($"chain-{Interlocked.Increment(ref _instances)}-{Guid.NewGuid():N}"))));
+                    new StartOrchestrationOptions($"chain-{Interlocked.Increment(ref s_instances)}-{Guid.NewGuid():N}"))));
             await Task.WhenAll(ids.Select(id => WaitAsync(engine.Client, id, poll)));
             return orchestrations * workItemsPerOrchestration;
         });

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Bench.Measurement;
 using EccoStudio.Bench.Support;
-using EccoStudio.GcsEmulator.Model;
 using EccoStudio.GcsEmulator;
+using EccoStudio.GcsEmulator.Model;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Json;
@@ -15,18 +15,21 @@ using EccoStudio.Storage.Store;
 namespace EccoStudio.Bench.Suites;
 
 /// <summary>
-/// Issue item 5: listing N ventures (100k; 20k with --quick) with their display fields, from compacted manifests
-/// (<see cref="ManifestReader"/>: <c>_index.ndjson</c> + shards, plus the listing of <c>entries/</c> its watermark
-/// rule needs) vs from <c>snapshots/</c> (list, then read every snapshot). The objects — one snapshot and one
-/// manifest entry per venture, shards of 1000 lines and the index — are put straight into the emulator's store
-/// (seeding through HTTP would take minutes); every read goes through the real client. Reading all N snapshots is
-/// extrapolated from the measured read rate of a sample, so the run stays within its budget.
+/// Issue item 5 (and issue 11 item 2): listing N ventures (100k; 20k with --quick) with their display fields, from
+/// compacted manifests (<see cref="ManifestReader"/>: <c>_index.ndjson</c> + shards, plus the change markers since the
+/// watermark and the entries they name) vs from <c>snapshots/</c> (list, then read every snapshot). N/1000 ventures
+/// changed after the compaction (entry rewritten, marker left), as between two compactions. The same data is also read
+/// through an index without <c>changes</c> (the earlier rule: list every entry), for the call counts before/after.
+/// The objects are put straight into the emulator's store (seeding through HTTP would take minutes); every read goes
+/// through the real client. Reading all N snapshots is extrapolated from the measured read rate of a sample, so the
+/// run stays within its budget.
 /// </summary>
 public sealed class ListingSuite(bool quick, TextWriter log)
 {
     private const int ShardSize = 1000;
     private const int Parallelism = 8;
     private readonly int _entities = quick ? 20_000 : 100_000;
+    private readonly int _changed = quick ? 20 : 100;
     private readonly int _sampleReads = quick ? 500 : 2_000;
     private readonly Runner _runner = new(warmups: 1, runs: 3);
 
@@ -47,17 +50,37 @@ public sealed class ListingSuite(bool quick, TextWriter log)
 
         var snapshotPrefix = ObjectPaths.SnapshotPrefix(Ventures.Env, EntityCatalog.Venture);
         var manifestCalls = 0L;
+        var manifestLists = 0L;
         var namesCalls = 0L;
-        var manifest = report.Add(Single(await _runner.SamplesAsync("s", async _ =>
+        async Task<Figure> ReadManifestAsync(string key, string? note, Action<long, long> calls) => report.Add(Single(await _runner.SamplesAsync("s", async _ =>
         {
-            var before = counter.Total;
+            var (before, lists) = (counter.Total, counter.Count(StorageOperationKind.List));
             var sw = Stopwatch.StartNew();
             var entries = await new ManifestReader(context).ReadAllAsync(Ventures.Env, EntityCatalog.Venture);
             sw.Stop();
             Expect(entries.Count, "manifest entries");
-            manifestCalls = counter.Total - before;
-            return new Dictionary<string, double> { ["listing_manifest_s"] = sw.Elapsed.TotalSeconds };
-        })));
+            calls(counter.Total - before, counter.Count(StorageOperationKind.List) - lists);
+            return new Dictionary<string, double> { [key] = sw.Elapsed.TotalSeconds };
+        })) with { Note = note });
+
+        var manifest = await ReadManifestAsync("listing_manifest_s", null, (total, lists) => (manifestCalls, manifestLists) = (total, lists));
+        var shardNames = ManifestIndexHeader.Parse(await context.Store.GetAsync(bucket, ObjectPaths.ManifestIndex(Ventures.Env, EntityCatalog.Venture))).Shards;
+        report.Add(Single(await _runner.SamplesAsync("s", async _ =>
+        {
+            var sw = Stopwatch.StartNew();
+            await Runner.ParallelAsync(shardNames.Count, Parallelism, async i => _ = (await context.Store.GetAsync(bucket, shardNames[i]))!.Content.Length);
+            sw.Stop();
+            return new Dictionary<string, double> { ["listing_manifest_shard_fetch_s"] = sw.Elapsed.TotalSeconds };
+        })) with { Note = "of the manifest read: fetching the shards alone (8 at a time, not parsed)" });
+        var fullIndex = (await context.Store.GetAsync(bucket, ObjectPaths.ManifestIndex(Ventures.Env, EntityCatalog.Venture)))!;
+        var header = ManifestIndexHeader.Parse(fullIndex);
+        var withoutChanges = Encoding.UTF8.GetString(fullIndex.Content.Span).Replace($",\"changes\":\"{header.Changes}\"", string.Empty, StringComparison.Ordinal);
+        await context.Store.PutAsync(bucket, fullIndex.Info.Name, Encoding.UTF8.GetBytes(withoutChanges), PutOptions.Replacing(fullIndex.Generation));
+        var everyEntryCalls = 0L;
+        var everyEntryLists = 0L;
+        var everyEntry = await ReadManifestAsync("listing_manifest_every_entry_s",
+            "the same read through an index without \"changes\": the reader lists every entries/ object (the rule before issue 11)",
+            (total, lists) => (everyEntryCalls, everyEntryLists) = (total, lists));
 
         var names = report.Add(Single(await _runner.SamplesAsync("s", async _ =>
         {
@@ -91,9 +114,18 @@ public sealed class ListingSuite(bool quick, TextWriter log)
         });
         report.Add(Figure.Ratio("listing_manifest_over_names_only", manifest, names) with
         {
-            Note = "manifest read ÷ a names-only listing of snapshots/ (no fields): the reader lists every entries/ object for its watermark rule",
+            Note = "manifest read ÷ a names-only listing of snapshots/ (no fields)",
         });
-        report.Add(Calls("listing_manifest_calls", manifestCalls, "storage calls (1 index get + shard gets + entries/ list pages)"));
+        report.Add(Figure.Ratio("listing_changes_speedup", everyEntry, manifest) with
+        {
+            Note = "manifest read listing every entry ÷ listing only the change markers since the watermark (same data, same run)",
+        });
+        report.Add(Calls("listing_manifest_calls", manifestCalls,
+            $"storage calls (1 index get + {header.Shards.Count} shard gets + {manifestLists} changes/ list page(s) + {_changed} changed entry gets)"));
+        report.Add(Calls("listing_manifest_list_calls", manifestLists, "list calls of a manifest read (changes since the watermark, 1000 a page)"));
+        report.Add(Calls("listing_manifest_every_entry_calls", everyEntryCalls,
+            $"storage calls listing every entry ({everyEntryLists} entries/ list pages + reads of the entries newer than the watermark)"));
+        report.Add(Calls("listing_manifest_every_entry_list_calls", everyEntryLists, "list calls of a manifest read under the earlier rule"));
         report.Add(Calls("listing_snapshot_names_calls", namesCalls, "storage calls (list pages of 1000)"));
         report.Add(Calls("listing_snapshots_with_fields_calls", namesCalls + _entities, "storage calls (list pages + one read per snapshot)"));
     }
@@ -112,15 +144,17 @@ public sealed class ListingSuite(bool quick, TextWriter log)
             Put(server, bucket, ObjectPaths.ManifestEntry(target), Encoding.UTF8.GetBytes(entry));
         });
 
-        // What a compaction would have produced: shards of ShardSize lines, then the index whose watermark is later
-        // than every entry (so the reader takes them from the shards and skips the entry objects).
+        // What a compaction would have produced: shards of ShardSize lines, then the index whose watermark W is later
+        // than every entry, listing changes from W − 2 min (the default margin).
         var compaction = Ulid.NewUlid().ToString();
+        var watermark = DateTimeOffset.UtcNow.AddSeconds(1);
         var index = new StringBuilder();
         var shards = (_entities + ShardSize - 1) / ShardSize;
         index.Append(JsonText.ToText(new JsonObject
         {
             ["type"] = "header", ["entity"] = kind.Name, ["env"] = Ventures.Env, ["compaction"] = compaction,
-            ["watermark"] = Rfc3339.Format(DateTimeOffset.UtcNow.AddSeconds(1)), ["count"] = _entities,
+            ["watermark"] = Rfc3339.Format(watermark), ["count"] = _entities,
+            ["changes"] = ObjectPaths.ManifestChangeTime(watermark - new ManifestChangeOptions().Margin),
         })).Append('\n');
         for (var s = 0; s < shards; s++)
         {
@@ -132,6 +166,16 @@ public sealed class ListingSuite(bool quick, TextWriter log)
 
         Put(server, bucket, ObjectPaths.ManifestIndex(Ventures.Env, kind), Encoding.UTF8.GetBytes(index.ToString()));
         Thread.Sleep(TimeSpan.FromSeconds(1.1));
+
+        // Changed since the compaction, spread over the ids: the entry rewritten (updated after W), then its marker.
+        for (var c = 0; c < _changed; c++)
+        {
+            var target = Ventures.Target(Id(c * (_entities / _changed)));
+            var snapshot = JsonText.ParseObject(Ventures.Text(target.Id, status: "Scale", mrr: c));
+            Put(server, bucket, ObjectPaths.Snapshot(target), JsonText.ToBytes(snapshot));
+            Put(server, bucket, ObjectPaths.ManifestEntry(target), JsonText.ToBytes(ManifestWriter.Entry(target, snapshot)));
+            Put(server, bucket, ObjectPaths.ManifestChange(target, DateTimeOffset.UtcNow), "{}"u8.ToArray());
+        }
     }
 
     private static void Put(GcsEmulatorServer server, string bucket, string name, byte[] data) =>

@@ -20,7 +20,7 @@ namespace EccoStudio.Bench.Support;
 /// </summary>
 public sealed class OrchestratedWritePath : IAsyncDisposable
 {
-    private static long _instances;
+    private static long s_instances;
 
     private OrchestratedWritePath(DurableEngine engine, IStorageOperationCounter counter)
     {
@@ -56,7 +56,7 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
     /// batch items and tools start it (staged only; the write validates).</param>
     public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full, bool validated = true)
     {
-        var instanceId = $"bench-{Interlocked.Increment(ref _instances)}-{id}";
+        var instanceId = $"bench-{Interlocked.Increment(ref s_instances)}-{id}";
         // Validated and staged as the API's PUT/PATCH handler does (claim check): the validation and the staging put are
         // part of what a write costs; a full document validated here skips the validate step (WriteEntityInput.Validated).
         var storage = Engine.Services.GetRequiredService<StorageContext>();

@@ -57,6 +57,9 @@ public sealed class SingleRequestUploadStore(IObjectStore inner, HttpClient http
     public Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null,
         CancellationToken cancellationToken = default) => inner.ListAsync(bucket, prefix, delimiter, pageToken, pageSize, cancellationToken);
 
+    public Task<ObjectPage> ListRangeAsync(string bucket, string prefix, string? startOffset, string? endOffset, string? pageToken = null, int? pageSize = null,
+        CancellationToken cancellationToken = default) => inner.ListRangeAsync(bucket, prefix, startOffset, endOffset, pageToken, pageSize, cancellationToken);
+
     public async Task<StoredObjectInfo> PutAsync(string bucket, string name, ReadOnlyMemory<byte> content, PutOptions options, CancellationToken cancellationToken = default)
     {
         counter.Record(StorageOperationKind.Put);

@@ -13,14 +13,14 @@ namespace EccoStudio.Bench.Support;
 public static class Ventures
 {
     private static readonly DateTimeOffset Origin = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static long _clock;
+    private static long s_clock;
 
     public const string Env = "dev";
 
     public static EntityTarget Target(string id) => EntityTarget.Of(Env, "venture", id);
 
     public static string NextUpdatedAt() =>
-        Origin.AddSeconds(Interlocked.Increment(ref _clock)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        Origin.AddSeconds(Interlocked.Increment(ref s_clock)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static string Text(string id, string status = "Pilot", int mrr = 12000, string lead = "Bob") =>
         "{\"id\":\"" + id + "\",\"entity\":\"venture\",\"env\":\"" + Env + "\",\"schema_version\":\"1.0.0\",\"created_at\":\"2025-01-01T00:00:00Z\",\"updated_at\":\""

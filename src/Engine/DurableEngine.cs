@@ -15,11 +15,11 @@ namespace EccoStudio.Engine;
 /// </summary>
 public sealed class DurableEngine : IAsyncDisposable
 {
-    private readonly IHost host;
+    private readonly IHost _host;
 
     private DurableEngine(IHost host)
     {
-        this.host = host;
+        _host = host;
         Client = host.Services.GetRequiredService<DurableTaskClient>();
         Endpoint = host.Services.GetRequiredService<EngineEndpoint>();
     }
@@ -31,10 +31,10 @@ public sealed class DurableEngine : IAsyncDisposable
     public EngineEndpoint Endpoint { get; }
 
     /// <summary>The engine's service provider (services registered through <c>configureServices</c> live here).</summary>
-    public IServiceProvider Services => host.Services;
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>The backend behind the sidecar (for diagnostics: in-flight count).</summary>
-    public GatedOrchestrationService? Backend => host.Services.GetRequiredService<DurableEngineSidecar>().Service;
+    public GatedOrchestrationService? Backend => _host.Services.GetRequiredService<DurableEngineSidecar>().Service;
 
     /// <summary>Starts the sidecar, the worker and the client.</summary>
     /// <param name="options">Engine settings.</param>
@@ -50,7 +50,7 @@ public sealed class DurableEngine : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         options.Validate();
-        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownDrainTimeout + TimeSpan.FromSeconds(30));
         if (loggerFactory is not null)
         {
@@ -60,7 +60,7 @@ public sealed class DurableEngine : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
         builder.Services.AddEccoDurableEngine(options, registry);
 
-        IHost host = builder.Build();
+        var host = builder.Build();
         try
         {
             await host.StartAsync(cancellationToken);
@@ -79,17 +79,17 @@ public sealed class DurableEngine : IAsyncDisposable
     {
         try
         {
-            await host.StopAsync();
+            await _host.StopAsync();
         }
         finally
         {
-            if (host is IAsyncDisposable asyncDisposable)
+            if (_host is IAsyncDisposable asyncDisposable)
             {
                 await asyncDisposable.DisposeAsync();
             }
             else
             {
-                host.Dispose();
+                _host.Dispose();
             }
         }
     }

@@ -1,11 +1,11 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using EccoStudio.Api;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Telemetry;
-using Azure.Monitor.OpenTelemetry.Exporter;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using EccoStudio.Triggers.Middleware;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 

@@ -25,11 +25,11 @@ public sealed class DeliverAlertActivityTests(GcsEmulatorFixture emulator) : ICl
             protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             {
                 owner.Posts++;
-                return Task.FromResult(new HttpResponseMessage(owner.status));
+                return Task.FromResult(new HttpResponseMessage(owner._status));
             }
         }
 
-        private readonly HttpStatusCode status = status;
+        private readonly HttpStatusCode _status = status;
     }
 
     private static readonly WebhookCatalog OpsHook = new(new WebhookOptions

@@ -22,41 +22,41 @@ public sealed class WebhookHttpHandlerTests(GcsEmulatorFixture emulator) : IClas
     /// <summary>A raw TCP server on loopback: counts connections, reads one request, answers with <see cref="Answer"/>.</summary>
     private sealed class RawServer : IAsyncDisposable
     {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task loop;
-        private int connections;
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private int _connections;
 
         public RawServer(Func<NetworkStream, Task> answer)
         {
             Answer = answer;
-            listener.Start();
-            loop = Task.Run(LoopAsync);
+            _listener.Start();
+            _loop = Task.Run(LoopAsync);
         }
 
         public Func<NetworkStream, Task> Answer { get; }
 
-        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-        public int Connections => Volatile.Read(ref connections);
+        public int Connections => Volatile.Read(ref _connections);
 
         public long BodyBytesWritten;
 
         private async Task LoopAsync()
         {
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
                 TcpClient client;
                 try
                 {
-                    client = await listener.AcceptTcpClientAsync(stop.Token);
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
 
-                Interlocked.Increment(ref connections);
+                Interlocked.Increment(ref _connections);
                 using (client)
                 {
                     var stream = client.GetStream();
@@ -100,14 +100,14 @@ public sealed class WebhookHttpHandlerTests(GcsEmulatorFixture emulator) : IClas
 
         public async ValueTask DisposeAsync()
         {
-            if (stop.IsCancellationRequested)
+            if (_stop.IsCancellationRequested)
             {
                 return;
             }
 
-            await stop.CancelAsync();
-            listener.Stop();
-            await loop;
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _loop;
         }
     }
 
@@ -188,13 +188,13 @@ public sealed class WebhookHttpHandlerTests(GcsEmulatorFixture emulator) : IClas
     [Fact]
     public async Task RunAsync_ReceiverSendsHugeBody_DeliveredWithoutReadingIt()
     {
-        const long huge = 256L * 1024 * 1024;
+        const long Huge = 256L * 1024 * 1024;
         RawServer? server = null;
         server = new RawServer(async s =>
         {
-            await s.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {huge}\r\n\r\n"));
+            await s.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {Huge}\r\n\r\n"));
             var chunk = new byte[64 * 1024];
-            while (Interlocked.Read(ref server!.BodyBytesWritten) < huge)
+            while (Interlocked.Read(ref server!.BodyBytesWritten) < Huge)
             {
                 await s.WriteAsync(chunk);
                 Interlocked.Add(ref server.BodyBytesWritten, chunk.Length);
@@ -209,6 +209,6 @@ public sealed class WebhookHttpHandlerTests(GcsEmulatorFixture emulator) : IClas
         Assert.Equal("delivered", JsonText.ParseObject(record)["state"]!.GetValue<string>());
         await server.DisposeAsync();
         // The client stopped at the headers: the server could push only what the socket buffers held.
-        Assert.True(Interlocked.Read(ref server.BodyBytesWritten) < huge / 4, $"{server.BodyBytesWritten} body bytes were taken");
+        Assert.True(Interlocked.Read(ref server.BodyBytesWritten) < Huge / 4, $"{server.BodyBytesWritten} body bytes were taken");
     }
 }

@@ -18,14 +18,14 @@ public sealed class AzuriteKillTests(AzuriteEngineFixture fixture, ITestOutputHe
     [Fact]
     public async Task Kill9_ChildHostMidRun_EveryAcceptedInstanceCompletesInNewEngine()
     {
-        string hub = AzuriteEngineFixture.NewTaskHub("kill");
-        const string worker = "kill-worker";
-        string acceptedFile = Path.Combine(fixture.Azurite.Location, $"{hub}-accepted.txt");
+        var hub = AzuriteEngineFixture.NewTaskHub("kill");
+        const string Worker = "kill-worker";
+        var acceptedFile = Path.Combine(fixture.Azurite.Location, $"{hub}-accepted.txt");
 
         var steps = new List<string>();
         var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var enoughSteps = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using Process child = StartChild(fixture.Azurite.ConnectionString, hub, worker, acceptedFile, line =>
+        using var child = StartChild(fixture.Azurite.ConnectionString, hub, Worker, acceptedFile, line =>
         {
             if (line == "SCHEDULED")
             {
@@ -61,13 +61,13 @@ public sealed class AzuriteKillTests(AzuriteEngineFixture fixture, ITestOutputHe
             stepsBeforeKill = steps.Count;
         }
 
-        string[] accepted = await File.ReadAllLinesAsync(acceptedFile);
+        var accepted = await File.ReadAllLinesAsync(acceptedFile);
         output.WriteLine($"child killed after {stepsBeforeKill} of {Instances * Steps} activity steps; {accepted.Length} instances accepted");
 
         var clock = Stopwatch.StartNew();
-        DurableEngineOptions options = fixture.Options(hub, worker);
-        await using DurableEngine engine = await DurableEngine.StartAsync(options, SlowTasks.Register);
-        OrchestrationMetadata[] done = await Task.WhenAll(
+        var options = fixture.Options(hub, Worker);
+        await using var engine = await DurableEngine.StartAsync(options, SlowTasks.Register);
+        var done = await Task.WhenAll(
             accepted.Select(id => engine.Client.WaitForTerminalAsync(id, TimeSpan.FromMinutes(2))));
         output.WriteLine($"recovered {done.Length} instances in {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -82,14 +82,14 @@ public sealed class AzuriteKillTests(AzuriteEngineFixture fixture, ITestOutputHe
 
     private static Process StartChild(string connectionString, string hub, string worker, string acceptedFile, Action<string> onLine)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "EccoStudio.EngineKillHost.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "EccoStudio.EngineKillHost.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[]
+        foreach (var arg in new[]
         {
             "exec", dll, connectionString, hub, worker,
             Instances.ToString(CultureInfo.InvariantCulture),

@@ -1,6 +1,6 @@
-using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Engine.Tests.Support;
 using EccoStudio.Engine.Tests.Tasks;
+using EccoStudio.Orchestrations.Instances;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,22 +13,22 @@ public sealed class AzuriteRestartTests(AzuriteEngineFixture fixture)
     [Fact]
     public async Task Restart_EngineDisposedDuringTimer_NewEngineOnSameHubCompletesInstance()
     {
-        string hub = AzuriteEngineFixture.NewTaskHub("restart");
-        DurableEngineOptions options = fixture.Options(hub, "restart-worker");
+        var hub = AzuriteEngineFixture.NewTaskHub("restart");
+        var options = fixture.Options(hub, "restart-worker");
         var attempts = new AttemptCounter();
-        string id = $"restart-{Guid.NewGuid():N}";
+        var id = $"restart-{Guid.NewGuid():N}";
 
         OrchestrationMetadata beforeRestart;
-        await using (DurableEngine first = await DurableEngine.StartAsync(options, TestTasks.Register, s => s.AddSingleton(attempts)))
+        await using (var first = await DurableEngine.StartAsync(options, TestTasks.Register, s => s.AddSingleton(attempts)))
         {
             await first.Client.StartOrchestrationAsync(nameof(TimerOrchestrator), id, new TimerInput("r", TimerSeconds: 6));
             beforeRestart = await first.Client.WaitUntilAsync(
                 id, m => m.SerializedCustomStatus is not null && m.ReadCustomStatusAs<string>() == TimerOrchestrator.TimerStatus);
         }
 
-        int step2BeforeRestart = attempts.Get($"{id}/step2");
-        await using DurableEngine second = await DurableEngine.StartAsync(options, TestTasks.Register, s => s.AddSingleton(attempts));
-        OrchestrationMetadata done = await second.Client.WaitForTerminalAsync(id);
+        var step2BeforeRestart = attempts.Get($"{id}/step2");
+        await using var second = await DurableEngine.StartAsync(options, TestTasks.Register, s => s.AddSingleton(attempts));
+        var done = await second.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Running, beforeRestart.RuntimeStatus);
         Assert.Equal(0, step2BeforeRestart);

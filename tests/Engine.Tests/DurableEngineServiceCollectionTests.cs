@@ -14,7 +14,7 @@ public sealed class DurableEngineServiceCollectionTests
     [Fact]
     public async Task AddEccoDurableEngine_BoundFromConfiguration_InjectedClientRunsOrchestration()
     {
-        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["DurableEngine:Backend"] = "InMemory",
@@ -26,13 +26,13 @@ public sealed class DurableEngineServiceCollectionTests
         builder.Services.AddSingleton<AttemptCounter>();
         builder.Services.AddEccoDurableEngine(builder.Configuration.GetSection(DurableEngineOptions.SectionName), TestTasks.Register);
 
-        using IHost host = builder.Build();
+        using var host = builder.Build();
         await host.StartAsync();
-        DurableEngineOptions bound = host.Services.GetRequiredService<IOptions<DurableEngineOptions>>().Value;
-        DurableTaskClient client = host.Services.GetRequiredService<DurableTaskClient>();
-        string id = $"di-{Guid.NewGuid():N}";
+        var bound = host.Services.GetRequiredService<IOptions<DurableEngineOptions>>().Value;
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var id = $"di-{Guid.NewGuid():N}";
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(ThreeStepOrchestrator), "d", new Microsoft.DurableTask.StartOrchestrationOptions(id));
-        OrchestrationMetadata done = await client.WaitForTerminalAsync(id);
+        var done = await client.WaitForTerminalAsync(id);
         await host.StopAsync();
 
         Assert.Equal(EngineBackend.InMemory, bound.Backend);

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
 using DurableTask.Core.History;
-using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Engine.Tests.Support;
 using EccoStudio.Engine.Tests.Tasks;
+using EccoStudio.Orchestrations.Instances;
 using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
+using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
 
 namespace EccoStudio.Engine.Tests;
 
@@ -28,10 +28,10 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task ThreeActivities_Run_CompletesWithEveryStepInOrder()
     {
-        string id = NewId("three");
+        var id = NewId("three");
         await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "x");
 
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("x>1>2>3", done.ReadOutputAs<string>());
@@ -42,11 +42,11 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task GetOrchestrationHistory_CompletedInstance_StreamsStartedEachTaskAndCompleted()
     {
-        string id = NewId("history");
+        var id = NewId("history");
         await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "x");
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await Engine.Client.WaitForTerminalAsync(id)).RuntimeStatus);
 
-        IList<HistoryEvent> all = await Engine.Client.GetOrchestrationHistoryAsync(id);
+        var all = await Engine.Client.GetOrchestrationHistoryAsync(id);
 
         // Each episode is framed by OrchestratorStarted/OrchestratorCompleted markers; between them, the execution.
         Assert.IsType<OrchestratorStartedEvent>(all[0]);
@@ -72,10 +72,10 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task RetryPolicy_ActivityFailsTwice_RetriesThenSucceeds()
     {
-        string id = NewId("retry");
+        var id = NewId("retry");
         await Engine.Client.StartOrchestrationAsync(nameof(RetryOrchestrator), id, new FlakyInput(id, FailuresBeforeSuccess: 2, MaxAttempts: 4));
 
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(3, done.ReadOutputAs<int>());
@@ -85,10 +85,10 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task RetryPolicy_AttemptsExhausted_FailsWithActivityError()
     {
-        string id = NewId("retry-fail");
+        var id = NewId("retry-fail");
         await Engine.Client.StartOrchestrationAsync(nameof(RetryOrchestrator), id, new FlakyInput(id, FailuresBeforeSuccess: 10, MaxAttempts: 2));
 
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
         Assert.Equal(2, Attempts.Get(id));
@@ -99,15 +99,15 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task CustomStatusAndEvent_WaitingInstance_StatusVisibleAndEventCompletesIt()
     {
-        string id = NewId("event");
+        var id = NewId("event");
         await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "in");
 
-        OrchestrationMetadata waiting = await Engine.Client.WaitUntilAsync(
+        var waiting = await Engine.Client.WaitUntilAsync(
             id, m => m.SerializedCustomStatus is not null && m.ReadCustomStatusAs<string>() == WaitForEventOrchestrator.WaitingStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Running, waiting.RuntimeStatus);
 
         await Engine.Client.RaiseEventAsync(id, WaitForEventOrchestrator.EventName, "payload");
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("in:payload", done.ReadOutputAs<string>());
@@ -117,11 +117,11 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task TryStart_SameIdWhileRunning_SecondRefusedAndFirstKept()
     {
-        string id = NewId("dedupe");
-        OrchestrationStartResult first = await Engine.Client.TryStartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "first");
+        var id = NewId("dedupe");
+        var first = await Engine.Client.TryStartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "first");
         await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
 
-        OrchestrationStartResult second = await Engine.Client.TryStartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "second");
+        var second = await Engine.Client.TryStartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "second");
         var thrown = await Assert.ThrowsAsync<OrchestrationInstanceExistsException>(
             () => Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "third"));
 
@@ -129,21 +129,21 @@ public abstract class EngineScenarios(ITestOutputHelper output)
         Assert.True(second.AlreadyExists);
         Assert.Equal(id, thrown.InstanceId);
         await Engine.Client.RaiseEventAsync(id, WaitForEventOrchestrator.EventName, "go");
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
         Assert.Equal("first:go", done.ReadOutputAs<string>());
     }
 
     [Fact]
     public async Task TryStart_SameIdAfterCompletion_RefusedAndOutputKept()
     {
-        string id = NewId("dedupe-done");
+        var id = NewId("dedupe-done");
         await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "a");
         await Engine.Client.WaitForTerminalAsync(id);
 
-        OrchestrationStartResult again = await Engine.Client.TryStartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "b");
+        var again = await Engine.Client.TryStartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "b");
 
         Assert.False(again.Started);
-        OrchestrationMetadata state = await Engine.Client.WaitForTerminalAsync(id);
+        var state = await Engine.Client.WaitForTerminalAsync(id);
         Assert.Equal("a>1>2>3", state.ReadOutputAs<string>());
         Assert.Equal(1, Attempts.Get($"{id}/step1"));
     }
@@ -151,12 +151,12 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task Terminate_WaitingInstance_EndsTerminated()
     {
-        string id = NewId("terminate");
+        var id = NewId("terminate");
         await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "in");
         await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
 
         await Engine.Client.TerminateInstanceAsync(id, "stopped by test");
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, done.RuntimeStatus);
     }
@@ -164,7 +164,7 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task SuspendResume_EventWhileSuspended_CompletesOnlyAfterResume()
     {
-        string id = NewId("suspend");
+        var id = NewId("suspend");
         await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), id, "in");
         await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
 
@@ -172,9 +172,9 @@ public abstract class EngineScenarios(ITestOutputHelper output)
         await Engine.Client.WaitUntilAsync(id, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended);
         await Engine.Client.RaiseEventAsync(id, WaitForEventOrchestrator.EventName, "early");
         await Task.Delay(1500);
-        OrchestrationMetadata? whileSuspended = await Engine.Client.GetInstanceAsync(id);
+        var whileSuspended = await Engine.Client.GetInstanceAsync(id);
         await Engine.Client.ResumeInstanceAsync(id, "continue");
-        OrchestrationMetadata done = await Engine.Client.WaitForTerminalAsync(id);
+        var done = await Engine.Client.WaitForTerminalAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Suspended, whileSuspended?.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
@@ -184,11 +184,11 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task Purge_CompletedInstance_IsGone()
     {
-        string id = NewId("purge");
+        var id = NewId("purge");
         await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "p");
         await Engine.Client.WaitForTerminalAsync(id);
 
-        PurgeResult purged = await Engine.Client.PurgeInstanceAsync(id);
+        var purged = await Engine.Client.PurgeInstanceAsync(id);
 
         Assert.Equal(1, purged.PurgedInstanceCount);
         Assert.Null(await Engine.Client.GetInstanceAsync(id));
@@ -197,18 +197,18 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     [Fact]
     public async Task Query_PrefixStatusAndPaging_ReturnsExactlyTheMatchingInstances()
     {
-        string prefix = NewId("query");
+        var prefix = NewId("query");
         var completed = new List<string>();
-        for (int i = 0; i < 5; i++)
+        for (var i = 0; i < 5; i++)
         {
-            string id = $"{prefix}-c{i}";
+            var id = $"{prefix}-c{i}";
             completed.Add(id);
             await Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "q");
         }
 
-        string waiting = $"{prefix}-w";
+        var waiting = $"{prefix}-w";
         await Engine.Client.StartOrchestrationAsync(nameof(WaitForEventOrchestrator), waiting, "q");
-        foreach (string id in completed)
+        foreach (var id in completed)
         {
             await Engine.Client.WaitForTerminalAsync(id);
         }
@@ -230,7 +230,7 @@ public abstract class EngineScenarios(ITestOutputHelper output)
         }
 
         var all = new List<string>();
-        await foreach (OrchestrationMetadata m in Engine.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix }))
+        await foreach (var m in Engine.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix }))
         {
             all.Add(m.InstanceId);
         }
@@ -245,20 +245,20 @@ public abstract class EngineScenarios(ITestOutputHelper output)
     /// <summary>Starts <paramref name="count"/> three-step orchestrations at once and waits for all; returns orchestrations/s.</summary>
     protected async Task<double> RunConcurrentAsync(int count)
     {
-        string prefix = NewId("bulk");
+        var prefix = NewId("bulk");
         var clock = Stopwatch.StartNew();
-        string[] ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToArray();
+        var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToArray();
         await Task.WhenAll(ids.Select(id => Engine.Client.StartOrchestrationAsync(nameof(ThreeStepOrchestrator), id, "b")));
         await Engine.Client.WaitForAllTerminalAsync(prefix, count, TimeSpan.FromMinutes(3));
         clock.Stop();
-        OrchestrationMetadata[] done = await Task.WhenAll(ids.Select(id => Engine.Client.WaitForTerminalAsync(id)));
+        var done = await Task.WhenAll(ids.Select(id => Engine.Client.WaitForTerminalAsync(id)));
 
         Assert.All(done, m =>
         {
             Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus);
             Assert.Equal("b>1>2>3", m.ReadOutputAs<string>());
         });
-        double rate = count / clock.Elapsed.TotalSeconds;
+        var rate = count / clock.Elapsed.TotalSeconds;
         output.WriteLine($"{count} concurrent 3-activity orchestrations: {clock.Elapsed.TotalSeconds:F2} s, {rate:F1} orchestrations/s");
         return rate;
     }

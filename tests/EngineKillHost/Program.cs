@@ -1,7 +1,7 @@
 using System.Globalization;
 using EccoStudio.Engine;
-using EccoStudio.Orchestrations.Instances;
 using EccoStudio.EngineKillHost;
+using EccoStudio.Orchestrations.Instances;
 
 // Usage: EccoStudio.EngineKillHost <connection-string> <task-hub> <worker-id> <count> <steps> <step-ms> <accepted-file>
 // Schedules <count> SlowOrchestrator instances ("kill-0" ...) on the Azure Storage backend, writes each accepted
@@ -12,9 +12,9 @@ if (args.Length != 7)
     return 2;
 }
 
-int count = int.Parse(args[3], CultureInfo.InvariantCulture);
-int steps = int.Parse(args[4], CultureInfo.InvariantCulture);
-int stepMs = int.Parse(args[5], CultureInfo.InvariantCulture);
+var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+var steps = int.Parse(args[4], CultureInfo.InvariantCulture);
+var stepMs = int.Parse(args[5], CultureInfo.InvariantCulture);
 
 var options = new DurableEngineOptions
 {
@@ -36,12 +36,12 @@ SlowStepActivity.StepFinished += step =>
     }
 };
 
-await using DurableEngine engine = await DurableEngine.StartAsync(options, SlowTasks.Register);
+await using var engine = await DurableEngine.StartAsync(options, SlowTasks.Register);
 await using (var accepted = new StreamWriter(args[6], append: false) { AutoFlush = true })
 {
-    for (int i = 0; i < count; i++)
+    for (var i = 0; i < count; i++)
     {
-        OrchestrationStartResult result = await engine.Client.TryStartOrchestrationAsync(
+        var result = await engine.Client.TryStartOrchestrationAsync(
             nameof(SlowOrchestrator), $"kill-{i}", new SlowInput(steps, stepMs));
         if (result.Started)
         {

@@ -15,7 +15,7 @@ public sealed class SlowOrchestrator : TaskOrchestrator<SlowInput, string>
     public override async Task<string> RunAsync(TaskOrchestrationContext context, SlowInput input)
     {
         var done = new List<string>();
-        for (int step = 1; step <= input.Steps; step++)
+        for (var step = 1; step <= input.Steps; step++)
         {
             done.Add(await context.CallActivityAsync<string>(
                 nameof(SlowStepActivity), new SlowStep(context.InstanceId, step, input.StepMilliseconds)));

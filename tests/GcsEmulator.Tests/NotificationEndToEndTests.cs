@@ -14,7 +14,7 @@ namespace EccoStudio.GcsEmulator.Tests;
 [Collection(PubSubEmulatorFixture.CollectionName)]
 public sealed class NotificationEndToEndTests(PubSubEmulatorFixture pubsub) : IAsyncLifetime
 {
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private GcsEmulatorServer? _server;
     private StorageClient? _client;
 
@@ -44,7 +44,7 @@ public sealed class NotificationEndToEndTests(PubSubEmulatorFixture pubsub) : IA
         var uploaded = await Client.UploadObjectAsync(bucket, "docs/a.json", "application/json",
             new MemoryStream("{\"a\":1}"u8.ToArray()));
 
-        var message = Assert.Single(await pubsub.PullAtLeastAsync(subscription, 1, s_wait));
+        var message = Assert.Single(await pubsub.PullAtLeastAsync(subscription, 1, Wait));
         var a = message.Attributes;
         Assert.Equal("OBJECT_FINALIZE", a["eventType"]);
         Assert.Equal("JSON_API_V1", a["payloadFormat"]);
@@ -72,7 +72,7 @@ public sealed class NotificationEndToEndTests(PubSubEmulatorFixture pubsub) : IA
         await Client.PatchObjectAsync(second);
         await Client.DeleteObjectAsync(bucket, "o.txt");
 
-        var messages = await pubsub.PullAtLeastAsync(subscription, 5, s_wait);
+        var messages = await pubsub.PullAtLeastAsync(subscription, 5, Wait);
         var byType = messages.GroupBy(m => m.Attributes["eventType"]).ToDictionary(g => g.Key, g => g.ToList());
         string G(long? g) => g!.Value.ToString(CultureInfo.InvariantCulture);
 
@@ -101,7 +101,7 @@ public sealed class NotificationEndToEndTests(PubSubEmulatorFixture pubsub) : IA
         var first = await Client.UploadObjectAsync(bucket, "v.txt", "text/plain", new MemoryStream("1"u8.ToArray()));
         var second = await Client.UploadObjectAsync(bucket, "v.txt", "text/plain", new MemoryStream("2"u8.ToArray()));
 
-        var messages = await pubsub.PullAtLeastAsync(subscription, 3, s_wait);
+        var messages = await pubsub.PullAtLeastAsync(subscription, 3, Wait);
         var archived = Assert.Single(messages, m => m.Attributes["eventType"] == "OBJECT_ARCHIVE");
         Assert.Equal(first.Generation!.Value.ToString(CultureInfo.InvariantCulture), archived.Attributes["objectGeneration"]);
         Assert.Equal(second.Generation!.Value.ToString(CultureInfo.InvariantCulture),
@@ -126,7 +126,7 @@ public sealed class NotificationEndToEndTests(PubSubEmulatorFixture pubsub) : IA
         await Client.UploadObjectAsync(bucket, "in/z", "text/plain", new MemoryStream("z"u8.ToArray()));
         await Client.DeleteObjectAsync(bucket, "in/z");
 
-        var messages = await pubsub.PullAtLeastAsync(subscription, 2, s_wait);
+        var messages = await pubsub.PullAtLeastAsync(subscription, 2, Wait);
         // Anything unwanted published before the last delete would have arrived with it (one ordered publisher).
         messages = [.. messages, .. await pubsub.PullAsync(subscription)];
 
@@ -145,7 +145,7 @@ public sealed class NotificationEndToEndTests(PubSubEmulatorFixture pubsub) : IA
 
         await Client.UploadObjectAsync(bucket, "n.bin", "application/octet-stream", new MemoryStream([1, 2, 3]));
 
-        var message = Assert.Single(await pubsub.PullAtLeastAsync(subscription, 1, s_wait));
+        var message = Assert.Single(await pubsub.PullAtLeastAsync(subscription, 1, Wait));
         Assert.Empty(message.Data);
         Assert.Equal("NONE", message.Attributes["payloadFormat"]);
         Assert.Equal("ecco", message.Attributes["team"]);

@@ -10,7 +10,7 @@ namespace EccoStudio.GcsEmulator.Tests;
 [Collection(PubSubEmulatorFixture.CollectionName)]
 public class NotificationPubSubEmulatorTests(PubSubEmulatorFixture pubsub)
 {
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task Publisher_RealEmulator_DeliversAttributesAndPayloadToPullSubscription()
@@ -27,7 +27,7 @@ public class NotificationPubSubEmulatorTests(PubSubEmulatorFixture pubsub)
             with { OverwroteGeneration = 41 });
         await publisher.FlushAsync();
 
-        var received = await pubsub.PullAtLeastAsync(sub, 2, s_wait);
+        var received = await pubsub.PullAtLeastAsync(sub, 2, Wait);
 
         Assert.Equal(2, received.Count);
         var full = Assert.Single(received, m => m.Attributes["payloadFormat"] == "JSON_API_V1");
@@ -61,7 +61,7 @@ public class NotificationPubSubEmulatorTests(PubSubEmulatorFixture pubsub)
         publisher.OnObjectChanged(Change(ObjectEventTypes.Delete, "bkt", "b", 2, Config("2", pubsub.TopicPath(topic))));
         await publisher.FlushAsync();
 
-        var received = await pubsub.PullAtLeastAsync(sub, 1, s_wait);
+        var received = await pubsub.PullAtLeastAsync(sub, 1, Wait);
         Assert.Equal("b", Assert.Single(received).Attributes["objectId"]);
         Assert.Equal(1, publisher.DroppedCount);
     }

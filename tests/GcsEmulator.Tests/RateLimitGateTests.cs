@@ -4,12 +4,12 @@ namespace EccoStudio.GcsEmulator.Tests;
 
 public class RateLimitGateTests
 {
-    private static readonly DateTimeOffset s_start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     [Fact]
     public void TryAcquire_SecondMutationWithinOneSecond_IsRefused()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var gate = new PerObjectMutationGate(() => true, clock);
 
         Assert.True(gate.TryAcquire("b", "o"));
@@ -20,7 +20,7 @@ public class RateLimitGateTests
     [Fact]
     public void TryAcquire_AfterOneSecond_IsAllowedAgain()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var gate = new PerObjectMutationGate(() => true, clock);
 
         Assert.True(gate.TryAcquire("b", "o"));
@@ -31,7 +31,7 @@ public class RateLimitGateTests
     [Fact]
     public void TryAcquire_RefusedAttempt_DoesNotExtendTheWindow()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var gate = new PerObjectMutationGate(() => true, clock);
 
         Assert.True(gate.TryAcquire("b", "o"));
@@ -44,7 +44,7 @@ public class RateLimitGateTests
     [Fact]
     public void TryAcquire_DistinctNamesOrBuckets_AreIndependent()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var gate = new PerObjectMutationGate(() => true, clock);
 
         Assert.True(gate.TryAcquire("b", "o1"));
@@ -56,7 +56,7 @@ public class RateLimitGateTests
     [Fact]
     public void TryAcquire_Disabled_AllowsEverythingAndRemembersNothing()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var enabled = false;
         var gate = new PerObjectMutationGate(() => enabled, clock);
 
@@ -72,7 +72,7 @@ public class RateLimitGateTests
     [Fact]
     public void TryAcquire_ManyNamesOverTime_EvictsExpiredEntries()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var gate = new PerObjectMutationGate(() => true, clock);
 
         for (var second = 0; second < 5; second++)
@@ -92,7 +92,7 @@ public class RateLimitGateTests
     [Fact]
     public void TryAcquire_Refusal_IsCountedInStats()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var stats = new FaultStats();
         var gate = new PerObjectMutationGate(() => true, clock, stats);
 
@@ -106,7 +106,7 @@ public class RateLimitGateTests
     [Fact]
     public async Task TryAcquire_ParallelCallersOnOneName_ExactlyOneWins()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var gate = new PerObjectMutationGate(() => true, clock);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 32)
@@ -118,7 +118,7 @@ public class RateLimitGateTests
     [Fact]
     public void Injector_Gate_FollowsThePerObjectMutationLimitSetting()
     {
-        var clock = new RateLimitFakeClock(s_start);
+        var clock = new RateLimitFakeClock(Start);
         var injector = new FaultInjector(new FaultSettings(), clock);
 
         Assert.True(injector.Gate.TryAcquire("b", "o"));

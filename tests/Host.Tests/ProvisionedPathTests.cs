@@ -10,9 +10,9 @@ using EccoStudio.Storage.History;
 using EccoStudio.Storage.Layout;
 using EccoStudio.Testing;
 using Google.Cloud.Storage.V1;
-using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Xunit.Abstractions;
 
 namespace EccoStudio.Host.Tests;
 

@@ -102,7 +102,7 @@ public sealed class AzuriteWritePathKillTests(AzuriteFixture azurite, GcsEmulato
     public async Task Kill9_HostWithWritesInFlight_EveryAcceptedWriteCompletesAfterRestart()
     {
         var hub = AzuriteWritePathGroup.NewHub("wpkill");
-        const string worker = "wp-kill";
+        const string Worker = "wp-kill";
         var bucket = emulator.NewBucketName("kill");
         await emulator.CreateClient().CreateBucketAsync(emulator.ProjectId, bucket);
         var acceptedFile = Path.Combine(azurite.Location, $"{hub}-accepted.txt");
@@ -112,7 +112,7 @@ public sealed class AzuriteWritePathKillTests(AzuriteFixture azurite, GcsEmulato
         emulator.Server.Faults.Update(new FaultSettings { LatencyRate = 1.0, LatencyMs = 150 });
         var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int historyBeforeKill, snapshotsBeforeKill;
-        using (var child = StartChild([azurite.ConnectionString, hub, worker, emulator.Server.BaseUri.ToString(), bucket, Storage.Schemas.FolderSchemaSource.FindRepoSchemas(),
+        using (var child = StartChild([azurite.ConnectionString, hub, Worker, emulator.Server.BaseUri.ToString(), bucket, Storage.Schemas.FolderSchemaSource.FindRepoSchemas(),
                    Writes.ToString(System.Globalization.CultureInfo.InvariantCulture), acceptedFile], line =>
                {
                    if (line == "SCHEDULED")
@@ -145,7 +145,7 @@ public sealed class AzuriteWritePathKillTests(AzuriteFixture azurite, GcsEmulato
         Assert.Equal(Writes, accepted.Length);
         Assert.True(snapshotsBeforeKill < Writes, "the host was killed after every write had finished");
 
-        await using var restarted = await WritePathHarness.StartAsync(emulator, bucket: bucket, engineOptions: AzuriteWritePathGroup.Options(azurite, hub, worker));
+        await using var restarted = await WritePathHarness.StartAsync(emulator, bucket: bucket, engineOptions: AzuriteWritePathGroup.Options(azurite, hub, Worker));
         foreach (var id in accepted)
         {
             var done = await restarted.WaitAsync(id, TimeSpan.FromMinutes(3));

@@ -69,6 +69,67 @@ public sealed class ManifestAndBatchTests(GcsEmulatorFixture emulator) : IClassF
     }
 
     [Fact]
+    public async Task Compact_ChangesListedWhileWritesContinue_LosesNoEntryAndKeepsTwoShardSets()
+    {
+        var quick = new ManifestChangeOptions { Margin = TimeSpan.FromMilliseconds(300), AbsentIndexTtl = TimeSpan.Zero };
+        await using var harness = await WritePathHarness.StartAsync(emulator, storage: o => o.ManifestChanges = quick);
+        var pipeline = new EntityWritePipeline(harness.Storage);
+        for (var i = 0; i < 40; i++)
+        {
+            var id = $"V-{i:D3}";
+            await pipeline.WriteAsync(new EntityTarget("dev", EntityCatalog.Venture, id), JsonText.ParseObject(Docs.Venture(id, "2025-11-06T10:00:00Z")), Ulid.NewUlid());
+        }
+
+        async Task<CompactManifestResult> CompactAsync() =>
+            (await harness.WaitAsync(await harness.StartAsync(nameof(CompactManifestOrchestrator), new CompactManifestInput("dev", "venture", ShardSize: 10),
+                WritePathHarness.NewInstanceId("compact")))).ReadOutputAs<CompactManifestResult>()!;
+
+        var first = await CompactAsync();
+        await Task.Delay(quick.Margin * 2);
+        var second = await CompactAsync();
+        var index = ObjectPaths.ManifestIndex("dev", EntityCatalog.Venture);
+        Assert.Contains("\"changes\":", (await harness.ReadTextAsync(index))!.Split('\n')[0], StringComparison.Ordinal);
+
+        // A third compaction while 20 ventures change and 10 are added through the orchestrated write path.
+        var compaction = await harness.StartAsync(nameof(CompactManifestOrchestrator), new CompactManifestInput("dev", "venture", ShardSize: 10),
+            WritePathHarness.NewInstanceId("compact"));
+        var writes = new List<string>();
+        for (var i = 20; i < 50; i++)
+        {
+            var id = $"V-{i:D3}";
+            writes.Add(await harness.StartAsync(nameof(WriteEntityOrchestrator),
+                new WriteEntityInput("dev", "venture", id, Docs.Venture(id, "2025-11-06T11:00:00Z", status: "Build")), WritePathHarness.NewInstanceId("cw")));
+        }
+
+        var third = (await harness.WaitAsync(compaction)).ReadOutputAs<CompactManifestResult>()!;
+        Assert.True(third.Published);
+        foreach (var id in writes)
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.WaitAsync(id)).RuntimeStatus);
+        }
+
+        async Task AssertAllListedAsync()
+        {
+            var listed = await new ManifestReader(harness.Storage).ReadAllAsync("dev", EntityCatalog.Venture);
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => $"V-{i:D3}"), listed.Select(e => e["id"]!.GetValue<string>()));
+            Assert.All(listed.Where(e => string.CompareOrdinal(e["id"]!.GetValue<string>(), "V-020") >= 0),
+                e => Assert.Equal("2025-11-06T11:00:00Z", e["updated_at"]!.GetValue<string>()));
+        }
+
+        await AssertAllListedAsync();
+        var sets = (await harness.ListAsync("env/dev/manifests/ventures/shards/")).Select(n => n.Split('/')[^2]).Distinct().ToList();
+        Assert.Equal([second.CompactionId, third.CompactionId], sets.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(first.CompactionId, sets);
+
+        await Task.Delay(quick.Margin * 2);
+        var fourth = await CompactAsync();
+        await AssertAllListedAsync();
+        Assert.Equal([third.CompactionId, fourth.CompactionId],
+            (await harness.ListAsync("env/dev/manifests/ventures/shards/")).Select(n => n.Split('/')[^2]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Empty(await harness.ListAsync("env/dev/tmp/"));
+    }
+
+    [Fact]
     public async Task Compact_Eternal_RunsAgainAfterItsTimer()
     {
         await using var harness = await WritePathHarness.StartAsync(emulator);

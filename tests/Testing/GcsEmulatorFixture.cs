@@ -10,7 +10,7 @@ namespace EccoStudio.Testing;
 /// </summary>
 public class GcsEmulatorFixture : IAsyncLifetime
 {
-    private static int _counter;
+    private static int s_counter;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private GcsEmulatorServer? _server;
 
@@ -53,7 +53,7 @@ public class GcsEmulatorFixture : IAsyncLifetime
 
     /// <summary>A bucket name unique per call and per run (lowercase, 3..63 chars).</summary>
     public string NewBucketName(string prefix = "t") =>
-        $"{prefix}-{_runId}-{Interlocked.Increment(ref _counter)}";
+        $"{prefix}-{_runId}-{Interlocked.Increment(ref s_counter)}";
 
     /// <summary>Override to change how the emulator starts (faults, event sink, Pub/Sub host).</summary>
     protected virtual void Configure(GcsEmulatorOptions options)

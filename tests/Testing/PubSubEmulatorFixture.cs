@@ -18,7 +18,7 @@ public sealed class PubSubEmulatorFixture : IAsyncLifetime
     /// <summary>The collection name suites use for it.</summary>
     public const string CollectionName = "PubSub emulator";
 
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly StringBuilder _output = new();
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "pubsub-emu-" + Guid.NewGuid().ToString("N")[..8]);
     private Process? _process;
@@ -72,7 +72,7 @@ public sealed class PubSubEmulatorFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow + s_startTimeout;
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -101,7 +101,7 @@ public sealed class PubSubEmulatorFixture : IAsyncLifetime
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"The Pub/Sub emulator did not answer within {s_startTimeout}:\n{Output()}");
+        throw new TimeoutException($"The Pub/Sub emulator did not answer within {StartTimeout}:\n{Output()}");
     }
 
     public Task DisposeAsync()

@@ -10,43 +10,43 @@ namespace EccoStudio.Testing;
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly HttpListener listener = new();
-    private readonly ConcurrentQueue<int> answers = new();
-    private readonly ConcurrentQueue<(string Key, string Body, int Status)> requests = new();
-    private readonly Task loop;
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<int> _answers = new();
+    private readonly ConcurrentQueue<(string Key, string Body, int Status)> _requests = new();
+    private readonly Task _loop;
 
     public WebhookReceiver()
     {
         Port = FreePorts.Next();
-        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        listener.Start();
-        loop = Task.Run(LoopAsync);
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
     }
 
     public int Port { get; }
 
     public string Url => $"http://127.0.0.1:{Port}/hook";
 
-    public IReadOnlyList<(string Key, string Body, int Status)> Requests => requests.ToList();
+    public IReadOnlyList<(string Key, string Body, int Status)> Requests => _requests.ToList();
 
-    public IReadOnlyList<(string Key, string Body, int Status)> Delivered => requests.Where(r => r.Status == 200).ToList();
+    public IReadOnlyList<(string Key, string Body, int Status)> Delivered => _requests.Where(r => r.Status == 200).ToList();
 
     public void AnswerNext(params int[] statuses)
     {
         foreach (var status in statuses)
         {
-            answers.Enqueue(status);
+            _answers.Enqueue(status);
         }
     }
 
     private async Task LoopAsync()
     {
-        while (listener.IsListening)
+        while (_listener.IsListening)
         {
             HttpListenerContext context;
             try
             {
-                context = await listener.GetContextAsync();
+                context = await _listener.GetContextAsync();
             }
             catch (HttpListenerException)
             {
@@ -59,8 +59,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
-            var status = answers.TryDequeue(out var s) ? s : 200;
-            requests.Enqueue((context.Request.Headers["Idempotency-Key"] ?? string.Empty, body, status));
+            var status = _answers.TryDequeue(out var s) ? s : 200;
+            _requests.Enqueue((context.Request.Headers["Idempotency-Key"] ?? string.Empty, body, status));
             context.Response.StatusCode = status;
             context.Response.Close();
         }
@@ -68,8 +68,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        listener.Stop();
-        listener.Close();
-        await loop;
+        _listener.Stop();
+        _listener.Close();
+        await _loop;
     }
 }

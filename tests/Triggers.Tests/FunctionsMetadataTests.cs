@@ -1,21 +1,15 @@
 using System.Text.Json.Nodes;
+using EccoStudio.Orchestrations.Composition;
 
 namespace EccoStudio.Triggers.Tests;
 
 /// <summary>The Functions app's generated functions.metadata (its build output) lists every trigger we expect.</summary>
 public sealed class FunctionsMetadataTests
 {
-    private static readonly string[] Activities =
-    [
-        "ValidateChangeActivity", "AppendHistoryActivity", "AppendCompensationActivity", "ApplySnapshotActivity", "RestoreSnapshotActivity",
-        "RebuildSnapshotActivity", "UpsertManifestEntryActivity", "RestoreManifestEntryActivity", "BeginCompactionActivity",
-        "WriteManifestShardActivity", "FinishCompactionActivity", "SyncIndicesActivity", "RepairIndicesActivity", "EvaluateRulesActivity",
-        "DeliverAlertActivity", "RecordOpsEventActivity", "PrepareDeleteActivity",
-        "InventoryErasureActivity", "WriteErasureRecordActivity", "EraseObjectsActivity",
-    ];
+    // The one list of durable tasks (what the local engine registers); the Functions wrappers are checked against it.
+    private static readonly string[] Activities = [.. WritePathTasks.ActivityTypes.Select(t => t.Name)];
 
-    private static readonly string[] Orchestrators =
-        ["WriteEntityOrchestrator", "ReconcileEntityOrchestrator", "CompactManifestOrchestrator", "BatchWriteOrchestrator", "DeleteEntityOrchestrator", "EraseEntityOrchestrator"];
+    private static readonly string[] Orchestrators = [.. WritePathTasks.OrchestratorTypes.Select(t => t.Name)];
 
     private static JsonArray Metadata()
     {
@@ -81,6 +75,20 @@ public sealed class FunctionsMetadataTests
         {
             Assert.Equal("activityTrigger", Trigger(metadata, name)["type"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public void Metadata_DurableFunctions_AreExactlyTheRegisteredTasks()
+    {
+        string[] Named(string triggerType) =>
+        [
+            .. Metadata().Select(f => f!.AsObject())
+                .Where(f => f["bindings"]!.AsArray().Any(b => b!["type"]!.GetValue<string>() == triggerType))
+                .Select(f => f["name"]!.GetValue<string>()).Order(StringComparer.Ordinal),
+        ];
+
+        Assert.Equal(Orchestrators.Order(StringComparer.Ordinal), Named("orchestrationTrigger"));
+        Assert.Equal(Activities.Order(StringComparer.Ordinal), Named("activityTrigger"));
     }
 
     [Fact]

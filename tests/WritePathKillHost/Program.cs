@@ -1,7 +1,7 @@
 using System.Globalization;
 using EccoStudio.Engine;
-using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
 using Microsoft.Extensions.DependencyInjection;

@@ -80,9 +80,9 @@ public sealed partial class DeliverAlertActivity(
             : null);
         if (payload is null)
         {
-            const string gone = "the alert body is no longer staged (cleared by the tmp/ lifecycle)";
-            await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Rejected, input.At, gone);
-            return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Rejected, 0, gone);
+            const string Gone = "the alert body is no longer staged (cleared by the tmp/ lifecycle)";
+            await UpdateAsync(bucket, name, record, generation, AlertDeliveryState.Rejected, input.At, Gone);
+            return new DeliverAlertOutput(alert.DedupeKey, AlertDeliveryState.Rejected, 0, Gone);
         }
 
         var client = httpClients.CreateClient(AlertDeliveryOptions.HttpClientName);

@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
 using EccoStudio.Activities.Common;
+using EccoStudio.Storage;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
 using EccoStudio.Storage.Staging;
 using EccoStudio.Storage.Writes;
-using EccoStudio.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 

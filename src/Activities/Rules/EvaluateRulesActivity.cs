@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using System.Text;
 using EccoStudio.Activities.Common;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;

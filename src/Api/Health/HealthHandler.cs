@@ -13,7 +13,7 @@ namespace EccoStudio.Api.Health;
 /// <summary><c>GET /api/health</c>: storage reachable (one list call per served bucket) and engine connected (one query).</summary>
 public sealed partial class HealthHandler(StorageContext storage, IOptions<EccoApiOptions> options, ILogger<HealthHandler> logger)
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public async Task<IResult> HandleAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ public sealed partial class HealthHandler(StorageContext storage, IOptions<EccoA
     private async Task<string> CheckAsync(string what, Func<CancellationToken, Task> probe, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_timeout);
+        timeout.CancelAfter(Timeout);
         try
         {
             await probe(timeout.Token);

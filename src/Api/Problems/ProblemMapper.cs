@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Envelope;

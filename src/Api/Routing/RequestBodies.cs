@@ -16,7 +16,7 @@ public static class RequestBodies
 
     // Duplicate members are refused while parsing (a JsonException: 400) instead of surfacing later as an
     // ArgumentException from JsonObject (a 500), and so no reader can pick a different one of two values.
-    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>The body bytes; 413 when above <paramref name="maxBytes"/> (declared or actual).</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ public static class RequestBodies
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(bytes, documentOptions: s_jsonOptions);
+            node = JsonNode.Parse(bytes, documentOptions: JsonOptions);
         }
         catch (ArgumentException e)
         {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Instances;
 using EccoStudio.Api.Problems;

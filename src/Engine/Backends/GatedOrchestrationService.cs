@@ -27,22 +27,22 @@ public sealed class GatedOrchestrationService(
     InstanceHistoryLog? historyLog = null)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
-    private readonly IOrchestrationServiceClient innerClient = inner as IOrchestrationServiceClient
+    private readonly IOrchestrationServiceClient _innerClient = inner as IOrchestrationServiceClient
         ?? throw new ArgumentException("The orchestration service must also implement IOrchestrationServiceClient.", nameof(inner));
 
-    private readonly CancellationTokenSource drain = new();
-    private readonly Lock stopLock = new();
-    private Task? stopTask;
-    private int inFlight;
+    private readonly CancellationTokenSource _drain = new();
+    private readonly Lock _stopLock = new();
+    private Task? _stopTask;
+    private int _inFlight;
 
     /// <summary>The decorated service.</summary>
     public IOrchestrationService Inner => inner;
 
     /// <summary>Work items handed out and not yet completed, abandoned or released.</summary>
-    public int InFlight => Volatile.Read(ref inFlight);
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>True once <see cref="DrainAsync"/> has been called: no new work items are handed out.</summary>
-    public bool IsDraining => drain.IsCancellationRequested;
+    public bool IsDraining => _drain.IsCancellationRequested;
 
     /// <inheritdoc />
     public int MaxConcurrentTaskOrchestrationWorkItems => maxConcurrentOrchestrations;
@@ -65,7 +65,7 @@ public sealed class GatedOrchestrationService(
     /// </summary>
     public async Task<int> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await drain.CancelAsync();
+        await _drain.CancelAsync();
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutCts.CancelAfter(timeout);
         try
@@ -87,10 +87,10 @@ public sealed class GatedOrchestrationService(
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
         using var linked = await WaitUnlessDrainingAsync(cancellationToken);
-        TaskOrchestrationWorkItem item = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, linked.Token);
+        var item = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, linked.Token);
         if (item is not null)
         {
-            Interlocked.Increment(ref inFlight);
+            Interlocked.Increment(ref _inFlight);
         }
 
         return item!;
@@ -100,10 +100,10 @@ public sealed class GatedOrchestrationService(
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
         using var linked = await WaitUnlessDrainingAsync(cancellationToken);
-        TaskActivityWorkItem item = await inner.LockNextTaskActivityWorkItem(receiveTimeout, linked.Token);
+        var item = await inner.LockNextTaskActivityWorkItem(receiveTimeout, linked.Token);
         if (item is not null)
         {
-            Interlocked.Increment(ref inFlight);
+            Interlocked.Increment(ref _inFlight);
         }
 
         return item!;
@@ -117,7 +117,7 @@ public sealed class GatedOrchestrationService(
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        return CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, drain.Token);
+        return CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drain.Token);
     }
 
     /// <inheritdoc />
@@ -145,20 +145,20 @@ public sealed class GatedOrchestrationService(
     /// </summary>
     public async Task<IReadOnlyList<HistoryEvent>?> GetHistoryEventsAsync(string instanceId, string? executionId, CancellationToken cancellationToken = default)
     {
-        OrchestrationState? state = await innerClient.GetOrchestrationStateAsync(instanceId, executionId!).WaitAsync(cancellationToken);
+        var state = await _innerClient.GetOrchestrationStateAsync(instanceId, executionId!).WaitAsync(cancellationToken);
         if (state?.OrchestrationInstance is null)
         {
             historyLog?.Forget(instanceId);
             return null;
         }
 
-        string? execution = executionId ?? state.OrchestrationInstance.ExecutionId;
+        var execution = executionId ?? state.OrchestrationInstance.ExecutionId;
         if (historyLog is not null)
         {
             return historyLog.Get(instanceId, execution);
         }
 
-        string json = await innerClient.GetOrchestrationHistoryAsync(instanceId, execution!).WaitAsync(cancellationToken);
+        var json = await _innerClient.GetOrchestrationHistoryAsync(instanceId, execution!).WaitAsync(cancellationToken);
         return HistoryEventJson.Parse(json);
     }
 
@@ -175,7 +175,7 @@ public sealed class GatedOrchestrationService(
         }
         finally
         {
-            Interlocked.Decrement(ref inFlight);
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -193,7 +193,7 @@ public sealed class GatedOrchestrationService(
         }
         finally
         {
-            Interlocked.Decrement(ref inFlight);
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -206,7 +206,7 @@ public sealed class GatedOrchestrationService(
         }
         finally
         {
-            Interlocked.Decrement(ref inFlight);
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -229,9 +229,9 @@ public sealed class GatedOrchestrationService(
     /// </summary>
     public Task StopAsync(bool isForced)
     {
-        lock (stopLock)
+        lock (_stopLock)
         {
-            return stopTask ??= StopOnceAsync(isForced);
+            return _stopTask ??= StopOnceAsync(isForced);
         }
     }
 
@@ -284,43 +284,43 @@ public sealed class GatedOrchestrationService(
 
     /// <inheritdoc />
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) =>
-        innerClient.CreateTaskOrchestrationAsync(creationMessage);
+        _innerClient.CreateTaskOrchestrationAsync(creationMessage);
 
     /// <inheritdoc />
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses) =>
-        innerClient.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
+        _innerClient.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
 
     /// <inheritdoc />
     public Task SendTaskOrchestrationMessageAsync(TaskMessage message) =>
-        innerClient.SendTaskOrchestrationMessageAsync(message);
+        _innerClient.SendTaskOrchestrationMessageAsync(message);
 
     /// <inheritdoc />
     public Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) =>
-        innerClient.SendTaskOrchestrationMessageBatchAsync(messages);
+        _innerClient.SendTaskOrchestrationMessageBatchAsync(messages);
 
     /// <inheritdoc />
     public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken) =>
-        innerClient.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
+        _innerClient.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
 
     /// <inheritdoc />
     public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) =>
-        innerClient.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
+        _innerClient.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
 
     /// <inheritdoc />
     public Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
-        innerClient.GetOrchestrationStateAsync(instanceId, allExecutions);
+        _innerClient.GetOrchestrationStateAsync(instanceId, allExecutions);
 
     /// <inheritdoc />
     public Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
-        innerClient.GetOrchestrationStateAsync(instanceId, executionId);
+        _innerClient.GetOrchestrationStateAsync(instanceId, executionId);
 
     /// <inheritdoc />
     public Task<string> GetOrchestrationHistoryAsync(string instanceId, string executionId) =>
-        innerClient.GetOrchestrationHistoryAsync(instanceId, executionId);
+        _innerClient.GetOrchestrationHistoryAsync(instanceId, executionId);
 
     /// <inheritdoc />
     public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
-        innerClient.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
+        _innerClient.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
 
     /// <inheritdoc />
     public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
@@ -331,7 +331,7 @@ public sealed class GatedOrchestrationService(
     /// <inheritdoc />
     public async Task<PurgeResult> PurgeInstanceStateAsync(string instanceId)
     {
-        PurgeResult result = inner is IOrchestrationServicePurgeClient purge
+        var result = inner is IOrchestrationServicePurgeClient purge
             ? await purge.PurgeInstanceStateAsync(instanceId)
             : throw new NotSupportedException($"{inner.GetType().Name} does not support purging instances.");
         historyLog?.Forget(instanceId);
@@ -345,5 +345,5 @@ public sealed class GatedOrchestrationService(
             : throw new NotSupportedException($"{inner.GetType().Name} does not support purging instances.");
 
     /// <inheritdoc />
-    public void Dispose() => drain.Dispose();
+    public void Dispose() => _drain.Dispose();
 }

@@ -29,7 +29,7 @@ public static class HistoryEventJson
         }
 
         var events = new List<HistoryEvent>();
-        foreach (JToken token in JArray.Parse(json))
+        foreach (var token in JArray.Parse(json))
         {
             if (token is not JObject item || item["EventType"] is not { } typeToken || ClassOf(TypeOf(typeToken)) is not { } type)
             {
@@ -40,7 +40,7 @@ public static class HistoryEventJson
             // uninitialised instance and set the data members; EventType is fixed by the class (read-only there).
             item.Remove("EventType");
             var e = (HistoryEvent)RuntimeHelpers.GetUninitializedObject(type);
-            using (JsonReader reader = item.CreateReader())
+            using (var reader = item.CreateReader())
             {
                 Serializer.Populate(reader, e);
             }

@@ -12,7 +12,7 @@ namespace EccoStudio.Engine.Backends;
 /// </summary>
 public sealed class InstanceHistoryLog
 {
-    private readonly ConcurrentDictionary<string, Execution> executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
 
     /// <summary>Keeps the events of the episode just completed (a copy: the runtime state is not ours).</summary>
     public void Record(OrchestrationRuntimeState state)
@@ -23,7 +23,7 @@ public sealed class InstanceHistoryLog
         }
 
         HistoryEvent[] events = [.. state.Events];
-        executions[instanceId] = new Execution(instance.ExecutionId, events);
+        _executions[instanceId] = new Execution(instance.ExecutionId, events);
     }
 
     /// <summary>
@@ -31,15 +31,15 @@ public sealed class InstanceHistoryLog
     /// that execution has not completed an episode yet.
     /// </summary>
     public IReadOnlyList<HistoryEvent> Get(string instanceId, string? executionId) =>
-        executions.TryGetValue(instanceId, out Execution? execution) && (executionId is null || execution.ExecutionId == executionId)
+        _executions.TryGetValue(instanceId, out var execution) && (executionId is null || execution.ExecutionId == executionId)
             ? execution.Events
             : [];
 
     /// <summary>Drops an instance's history (it was purged).</summary>
-    public void Forget(string instanceId) => executions.TryRemove(instanceId, out _);
+    public void Forget(string instanceId) => _executions.TryRemove(instanceId, out _);
 
     /// <summary>Drops everything (the backend's store was deleted).</summary>
-    public void Clear() => executions.Clear();
+    public void Clear() => _executions.Clear();
 
     private sealed record Execution(string? ExecutionId, IReadOnlyList<HistoryEvent> Events);
 }

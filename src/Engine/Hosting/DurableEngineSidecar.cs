@@ -25,20 +25,20 @@ public sealed partial class DurableEngineSidecar(
     EngineEndpoint endpoint,
     ILoggerFactory loggerFactory) : IHostedLifecycleService, IAsyncDisposable
 {
-    private readonly ILogger logger = loggerFactory.CreateLogger<DurableEngineSidecar>();
-    private WebApplication? app;
-    private GatedOrchestrationService? service;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DurableEngineSidecar>();
+    private WebApplication? _app;
+    private GatedOrchestrationService? _service;
 
     /// <summary>The orchestration service behind the sidecar (null before start).</summary>
-    public GatedOrchestrationService? Service => service;
+    public GatedOrchestrationService? Service => _service;
 
     /// <inheritdoc />
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        DurableEngineOptions settings = options.Value;
-        service = await OrchestrationServiceFactory.CreateAsync(settings, loggerFactory, cancellationToken);
+        var settings = options.Value;
+        _service = await OrchestrationServiceFactory.CreateAsync(settings, loggerFactory, cancellationToken);
 
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
         builder.Logging.AddEngineLogFilters();
@@ -47,11 +47,11 @@ public sealed partial class DurableEngineSidecar(
             kestrel.Listen(IPAddress.Loopback, endpoint.Port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddRouting();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton(_service);
         builder.Services.AddSingleton<EngineGrpcServer>();
 
-        app = builder.Build();
-        app.Use((context, next) =>
+        _app = builder.Build();
+        _app.Use((context, next) =>
         {
             if (endpoint.Token.Matches(context.Request))
             {
@@ -62,13 +62,13 @@ public sealed partial class DurableEngineSidecar(
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;
         });
-        app.UseRouting();
-        app.MapGrpcService<EngineGrpcServer>();
+        _app.UseRouting();
+        _app.MapGrpcService<EngineGrpcServer>();
 
         // Create the server now so it subscribes to the web host's lifetime events before they fire.
-        _ = app.Services.GetRequiredService<EngineGrpcServer>();
-        await app.StartAsync(cancellationToken);
-        LogStarted(logger, settings.Backend, settings.TaskHubName, settings.WorkerId, endpoint.Address);
+        _ = _app.Services.GetRequiredService<EngineGrpcServer>();
+        await _app.StartAsync(cancellationToken);
+        LogStarted(_logger, settings.Backend, settings.TaskHubName, settings.WorkerId, endpoint.Address);
     }
 
     /// <inheritdoc />
@@ -80,15 +80,15 @@ public sealed partial class DurableEngineSidecar(
     /// <inheritdoc />
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        if (service is null)
+        if (_service is null)
         {
             return;
         }
 
-        int left = await service.DrainAsync(options.Value.ShutdownDrainTimeout, cancellationToken);
+        var left = await _service.DrainAsync(options.Value.ShutdownDrainTimeout, cancellationToken);
         if (left > 0)
         {
-            LogDrainIncomplete(logger, left, options.Value.ShutdownDrainTimeout);
+            LogDrainIncomplete(_logger, left, options.Value.ShutdownDrainTimeout);
         }
     }
 
@@ -103,7 +103,7 @@ public sealed partial class DurableEngineSidecar(
 
     private async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        WebApplication? web = Interlocked.Exchange(ref app, null);
+        var web = Interlocked.Exchange(ref _app, null);
         if (web is not null)
         {
             try
@@ -116,7 +116,7 @@ public sealed partial class DurableEngineSidecar(
             }
         }
 
-        GatedOrchestrationService? backend = Interlocked.Exchange(ref service, null);
+        var backend = Interlocked.Exchange(ref _service, null);
         if (backend is not null)
         {
             try
@@ -126,12 +126,12 @@ public sealed partial class DurableEngineSidecar(
                 await backend.StopAsync(isForced: true).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                 if (backend.StopError is not null)
                 {
-                    LogBackendStopFailed(logger, backend.StopError);
+                    LogBackendStopFailed(_logger, backend.StopError);
                 }
             }
             catch (Exception ex)
             {
-                LogBackendStopFailed(logger, ex);
+                LogBackendStopFailed(_logger, ex);
             }
             finally
             {
@@ -140,7 +140,7 @@ public sealed partial class DurableEngineSidecar(
             }
         }
 
-        LogStopped(logger);
+        LogStopped(_logger);
     }
 
     /// <inheritdoc />

@@ -42,7 +42,7 @@ public sealed class EngineGrpcServer(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "instanceId is required."));
         }
 
-        IReadOnlyList<HistoryEvent>? events = await service.GetHistoryEventsAsync(request.InstanceId, request.ExecutionId, context.CancellationToken);
+        var events = await service.GetHistoryEventsAsync(request.InstanceId, request.ExecutionId, context.CancellationToken);
         if (events is null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"No orchestration instance '{request.InstanceId}'."));
@@ -50,9 +50,9 @@ public sealed class EngineGrpcServer(
 
         var chunk = new P.HistoryChunk();
         var bytes = 0;
-        foreach (HistoryEvent e in events)
+        foreach (var e in events)
         {
-            P.HistoryEvent proto = ProtobufUtils.ToHistoryEventProto(e);
+            var proto = ProtobufUtils.ToHistoryEventProto(e);
             var size = proto.CalculateSize();
             if (chunk.Events.Count > 0 && bytes + size > MaxChunkBytes)
             {

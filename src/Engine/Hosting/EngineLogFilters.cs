@@ -21,7 +21,7 @@ public static class EngineLogFilters
     /// <summary>Adds the filters to a logging builder.</summary>
     public static ILoggingBuilder AddEngineLogFilters(this ILoggingBuilder logging)
     {
-        foreach (string category in QuietCategories)
+        foreach (var category in QuietCategories)
         {
             logging.AddFilter(category, LogLevel.Warning);
         }

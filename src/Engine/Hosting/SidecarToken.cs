@@ -12,12 +12,12 @@ namespace EccoStudio.Engine.Hosting;
 /// </summary>
 public sealed class SidecarToken
 {
-    private readonly byte[] expected;
+    private readonly byte[] _expected;
 
     public SidecarToken()
     {
         Value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        expected = Encoding.ASCII.GetBytes("Bearer " + Value);
+        _expected = Encoding.ASCII.GetBytes("Bearer " + Value);
     }
 
     /// <summary>The token (64 hex characters).</summary>
@@ -27,7 +27,7 @@ public sealed class SidecarToken
     public bool Matches(HttpRequest request)
     {
         var given = request.Headers.Authorization;
-        return given.Count == 1 && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given[0] ?? string.Empty), expected);
+        return given.Count == 1 && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given[0] ?? string.Empty), _expected);
     }
 
     /// <summary>Adds the token to every request of the channel.</summary>

@@ -109,7 +109,7 @@ public sealed partial class GcsApi
             throw GcsException.BadRequest("event_types must be a list.");
         }
 
-        IReadOnlyDictionary<string, string>? attributes = body["custom_attributes"] is null
+        var attributes = body["custom_attributes"] is null
             ? null
             : ObjectFields.Map(body["custom_attributes"], null);
         var config = store.InsertNotification(

@@ -140,7 +140,7 @@ public sealed partial class GcsApi
     private void Apply(UploadSession session, ContentRange range, byte[] body)
     {
         var received = session.Received;
-        long? total = range.Total;
+        var total = range.Total;
         if (range.IsWholeBody)
         {
             received.SetLength(0);

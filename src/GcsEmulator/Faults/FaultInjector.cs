@@ -13,7 +13,7 @@ public sealed class FaultInjector
     /// <summary>The admin path; requests under it are never faulted.</summary>
     public const string AdminPath = "/_emulator/faults";
 
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly Lock _randomLock = new();
     private readonly PerObjectMutationGate _gate;
@@ -132,14 +132,14 @@ public sealed class FaultInjector
     /// </summary>
     public void MapAdminEndpoints(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(AdminPath, () => Results.Json(_settings, s_json));
+        endpoints.MapGet(AdminPath, () => Results.Json(_settings, Json));
         endpoints.MapPut(AdminPath, (Delegate)PutSettingsAsync);
         endpoints.MapDelete(AdminPath, () =>
         {
             Update(new FaultSettings());
             return Results.NoContent();
         });
-        endpoints.MapGet(AdminPath + "/stats", () => Results.Json(Stats.Snapshot(), s_json));
+        endpoints.MapGet(AdminPath + "/stats", () => Results.Json(Stats.Snapshot(), Json));
         endpoints.MapDelete(AdminPath + "/stats", () =>
         {
             Stats.Reset();
@@ -152,7 +152,7 @@ public sealed class FaultInjector
         FaultSettings? settings;
         try
         {
-            settings = await JsonSerializer.DeserializeAsync<FaultSettings>(context.Request.Body, s_json,
+            settings = await JsonSerializer.DeserializeAsync<FaultSettings>(context.Request.Body, Json,
                 context.RequestAborted);
         }
         catch (JsonException ex)
@@ -172,12 +172,12 @@ public sealed class FaultInjector
         }
 
         Update(settings);
-        return Results.Json(_settings, s_json);
+        return Results.Json(_settings, Json);
     }
 
     private static IResult BadRequest(string message) =>
         Results.Json(FaultErrorResponse.Body(StatusCodes.Status400BadRequest, FaultErrorResponse.Invalid, message),
-            s_json, statusCode: StatusCodes.Status400BadRequest);
+            Json, statusCode: StatusCodes.Status400BadRequest);
 
     private static bool Matches(FaultSettings settings, HttpContext context)
     {

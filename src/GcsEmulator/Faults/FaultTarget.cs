@@ -5,7 +5,7 @@ namespace EccoStudio.GcsEmulator.Faults;
 /// <summary>Finds the object name a storage request is about, for <see cref="FaultSettings.ObjectPrefix"/> rules.</summary>
 public static class FaultTarget
 {
-    private static readonly string[] s_objectSuffixes = ["/rewriteTo/", "/copyTo/", "/acl"];
+    private static readonly string[] ObjectSuffixes = ["/rewriteTo/", "/copyTo/", "/acl"];
 
     /// <summary>
     /// The object name of the request, or null when the URL names none: <c>/storage/v1/b/B/o/NAME[/...]</c> and
@@ -48,7 +48,7 @@ public static class FaultTarget
         }
 
         var encoded = rawPath[(objectsAt + 3)..];
-        foreach (var suffix in s_objectSuffixes)
+        foreach (var suffix in ObjectSuffixes)
         {
             var at = encoded.IndexOf(suffix, StringComparison.Ordinal);
             if (at >= 0)

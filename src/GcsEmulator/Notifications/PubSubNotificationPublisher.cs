@@ -16,8 +16,8 @@ public sealed class PubSubNotificationPublisher : IObjectEventSink, IAsyncDispos
     /// <summary>Attempts per message before it is dropped.</summary>
     public const int MaxAttempts = 5;
 
-    private static readonly TimeSpan s_firstBackoff = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_shutdownGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -87,7 +87,7 @@ public sealed class PubSubNotificationPublisher : IObjectEventSink, IAsyncDispos
         {
             try
             {
-                await _pump.WaitAsync(s_shutdownGrace);
+                await _pump.WaitAsync(ShutdownGrace);
             }
             catch (TimeoutException)
             {
@@ -148,7 +148,7 @@ public sealed class PubSubNotificationPublisher : IObjectEventSink, IAsyncDispos
 
     private async Task PublishWithRetryAsync(ObjectChangeEvent change, NotificationMessage message, CancellationToken token)
     {
-        var backoff = s_firstBackoff;
+        var backoff = FirstBackoff;
         for (var attempt = 1; ; attempt++)
         {
             var (ok, transient, reason) = await TryPublishAsync(message, token);

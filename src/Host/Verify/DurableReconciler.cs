@@ -1,8 +1,8 @@
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Reconcile;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask.Client;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Host.Verify;
 

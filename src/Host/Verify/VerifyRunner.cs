@@ -1,8 +1,8 @@
 using EccoStudio.Engine;
 using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Storage.Catalog;
-using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Composition;
+using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google;

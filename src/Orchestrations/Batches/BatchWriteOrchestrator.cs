@@ -1,8 +1,8 @@
 using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Orchestrations.Writes;
 using Microsoft.DurableTask;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Batches;
 

@@ -1,8 +1,8 @@
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Storage.Composition;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EccoStudio.Orchestrations.Composition;
 

@@ -1,10 +1,10 @@
-using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
 using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Layout;

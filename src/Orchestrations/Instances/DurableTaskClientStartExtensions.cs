@@ -52,11 +52,11 @@ public static class DurableTaskClientStartExtensions
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
-        StartOrchestrationOptions options = new StartOrchestrationOptions(instanceId)
+        var options = new StartOrchestrationOptions(instanceId)
             .WithDedupeStatuses([.. DedupeStatusesFor(dedupe)]);
         try
         {
-            string id = await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, options, cancellationToken);
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, options, cancellationToken);
             return new OrchestrationStartResult(id, Started: true);
         }
         catch (Exception ex) when (IsAlreadyExists(ex))

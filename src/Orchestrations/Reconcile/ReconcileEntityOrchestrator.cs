@@ -1,4 +1,3 @@
-using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Activities.Alerts;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.Indices;
@@ -6,10 +5,11 @@ using EccoStudio.Activities.Manifests;
 using EccoStudio.Activities.Ops;
 using EccoStudio.Activities.Rules;
 using EccoStudio.Activities.Snapshots;
+using EccoStudio.Orchestrations.Composition;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Orchestrations.Steps;
 using EccoStudio.Storage.Layout;
 using Microsoft.DurableTask;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Orchestrations.Reconcile;
 

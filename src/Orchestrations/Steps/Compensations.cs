@@ -17,17 +17,17 @@ namespace EccoStudio.Orchestrations.Steps;
 /// </summary>
 public sealed class Compensations(StepTracker steps, string step)
 {
-    private readonly Stack<Func<Unwinding, Task>> undos = new();
-    private Func<Unwinding, Task>? first;
+    private readonly Stack<Func<Unwinding, Task>> _undos = new();
+    private Func<Unwinding, Task>? _first;
 
     /// <summary>The compensation step's name (custom status, retry options, telemetry).</summary>
     public string Step => step;
 
     /// <summary>Sets the action every unwind starts with, before any registered undo.</summary>
-    public void StartWith(Func<Unwinding, Task> action) => first = action;
+    public void StartWith(Func<Unwinding, Task> action) => _first = action;
 
     /// <summary>Registers the undo of a step. Register it before the step runs when a failed attempt may still have had its effect.</summary>
-    public void Push(Func<Unwinding, Task> undo) => undos.Push(undo);
+    public void Push(Func<Unwinding, Task> undo) => _undos.Push(undo);
 
     /// <summary>
     /// Runs the first action, then the undos last registered first, under the open step <see cref="Step"/>. Returns
@@ -40,12 +40,12 @@ public sealed class Compensations(StepTracker steps, string step)
         var unwinding = new Unwinding(step, reason);
         try
         {
-            if (first is not null)
+            if (_first is not null)
             {
-                await first(unwinding);
+                await _first(unwinding);
             }
 
-            while (undos.TryPop(out var undo))
+            while (_undos.TryPop(out var undo))
             {
                 await undo(unwinding);
             }
@@ -72,7 +72,7 @@ public sealed class Compensations(StepTracker steps, string step)
 /// <summary>What an undo is told (the compensation step, why the saga unwinds) and where it says what it did.</summary>
 public sealed class Unwinding(string step, string reason)
 {
-    private readonly List<string> undone = [];
+    private readonly List<string> _undone = [];
 
     /// <summary>The compensation step: undo calls run under its retry options (<see cref="StepTracker.UndoAsync{T}"/>).</summary>
     public string Step => step;
@@ -80,7 +80,7 @@ public sealed class Unwinding(string step, string reason)
     /// <summary>Why: <c>{step} failed after {n} attempt(s): {error}</c>.</summary>
     public string Reason => reason;
 
-    public IReadOnlyList<string> Undone => undone;
+    public IReadOnlyList<string> Undone => _undone;
 
-    public void Did(string what) => undone.Add(what);
+    public void Did(string what) => _undone.Add(what);
 }

@@ -17,42 +17,42 @@ namespace EccoStudio.Orchestrations.Steps;
 /// </summary>
 public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject, string workflow = "write")
 {
-    private readonly DateTime started = context.CurrentUtcDateTime;
+    private readonly DateTime _started = context.CurrentUtcDateTime;
     // Steps begun and not yet completed or left, with their start: one, or several while a fan-out runs.
-    private readonly List<(string Name, DateTime Started)> open = [];
-    private string? firstFailed;
+    private readonly List<(string Name, DateTime Started)> _open = [];
+    private string? _firstFailed;
 
     // The fan-out running or last run (steps in the order started), where its steps start in the done list, and
     // which step each of its tasks is.
-    private readonly List<string> fanOut = [];
-    private readonly Dictionary<Task, string> fanOutTasks = new();
-    private int fanOutDone;
-    private TagList entityTags;
+    private readonly List<string> _fanOut = [];
+    private readonly Dictionary<Task, string> _fanOutTasks = new();
+    private int _fanOutDone;
+    private TagList _entityTags;
 
-    private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
-    private readonly HashSet<string> stoppedByNonTransient = new(StringComparer.Ordinal);
-    private readonly List<string> done = [];
-    private string step = "start";
-    private string? lastError;
-    private string? compensation;
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedByNonTransient = new(StringComparer.Ordinal);
+    private readonly List<string> _done = [];
+    private string _step = "start";
+    private string? _lastError;
+    private string? _compensation;
 
-    public string CurrentStep => step;
+    public string CurrentStep => _step;
 
-    public string? LastError => lastError;
+    public string? LastError => _lastError;
 
-    public IReadOnlyList<string> Done => done;
+    public IReadOnlyList<string> Done => _done;
 
     /// <summary>Attempts of a step that succeeded (its failures + the success).</summary>
-    public int Attempts(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + 1;
+    public int Attempts(string name) => (_failures.TryGetValue(name, out var n) ? n : 0) + 1;
 
     /// <summary>
     /// Attempts made by a step that failed for good. The retry policy consults <see cref="RetryPolicy.HandleFailure"/>
     /// only while attempts remain, so an exhausted step made one attempt more than it was asked about; a step stopped
     /// by a non-transient failure made exactly as many.
     /// </summary>
-    public int Failures(string name) => (failures.TryGetValue(name, out var n) ? n : 0) + (stoppedByNonTransient.Contains(name) ? 0 : 1);
+    public int Failures(string name) => (_failures.TryGetValue(name, out var n) ? n : 0) + (_stoppedByNonTransient.Contains(name) ? 0 : 1);
 
-    public IReadOnlyDictionary<string, int> AttemptsByStep => done.ToDictionary(s => s, Attempts, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, int> AttemptsByStep => _done.ToDictionary(s => s, Attempts, StringComparer.Ordinal);
 
     public TaskOptions Options(string name) =>
         TaskOptions.FromRetryPolicy(new RetryPolicy(
@@ -63,18 +63,18 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         {
             HandleFailure = failure =>
             {
-                failures[name] = (failures.TryGetValue(name, out var n) ? n : 0) + 1;
-                lastError = StepFailures.Describe(failure);
+                _failures[name] = (_failures.TryGetValue(name, out var n) ? n : 0) + 1;
+                _lastError = StepFailures.Describe(failure);
                 if (IsOpen(name))
                 {
                     // In a fan-out the status names the step that is failing.
-                    step = name;
+                    _step = name;
                 }
 
                 var transient = StepFailures.IsTransient(failure);
                 if (!transient)
                 {
-                    stoppedByNonTransient.Add(name);
+                    _stoppedByNonTransient.Add(name);
                 }
                 else if (!context.IsReplaying)
                 {
@@ -89,7 +89,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     /// <summary>Names the entity on the orchestration's span and on the write metrics (ids stay off metrics: unbounded).</summary>
     public void Tag(string env, string entity, string id)
     {
-        entityTags = WriteTelemetry.EntityTags(env, entity);
+        _entityTags = WriteTelemetry.EntityTags(env, entity);
         if (Activity.Current is { } span)
         {
             span.SetTag(EccoTags.Env, env);
@@ -156,7 +156,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     /// </summary>
     public WriteFailedException Fail(string target, string subject, TaskFailedException failure, string consequence)
     {
-        var failedStep = step;
+        var failedStep = _step;
         Finish("failed");
         return new WriteFailedException(target, failedStep,
             $"{subject} failed at step {failedStep} after {Failures(failedStep)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
@@ -172,18 +172,18 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     /// </summary>
     public Task<T> StartAsync<T>(string name, string activity, object input)
     {
-        if (fanOut.Count == 0)
+        if (_fanOut.Count == 0)
         {
             LeaveOpenSteps();
-            fanOutDone = done.Count;
-            step = name;
+            _fanOutDone = _done.Count;
+            _step = name;
         }
 
-        fanOut.Add(name);
-        open.Add((name, context.CurrentUtcDateTime));
+        _fanOut.Add(name);
+        _open.Add((name, context.CurrentUtcDateTime));
         Publish();
         var call = CallThenCompleteAsync<T>(name, activity, input);
-        fanOutTasks[call] = name;
+        _fanOutTasks[call] = name;
         return call;
     }
 
@@ -211,7 +211,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         {
             if (task.Exception?.InnerException is TaskFailedException failure)
             {
-                step = fanOutTasks[task];
+                _step = _fanOutTasks[task];
                 Publish();
                 throw failure;
             }
@@ -222,18 +222,18 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     {
         var result = await context.CallActivityAsync<T>(activity, input, Options(name));
         // In the fan-out's order among its steps already done.
-        var rank = fanOut.IndexOf(name);
-        var at = fanOutDone;
-        while (at < done.Count && fanOut.IndexOf(done[at]) < rank)
+        var rank = _fanOut.IndexOf(name);
+        var at = _fanOutDone;
+        while (at < _done.Count && _fanOut.IndexOf(_done[at]) < rank)
         {
             at++;
         }
 
-        done.Insert(at, name);
+        _done.Insert(at, name);
         CloseStep(name);
-        if (step == name && open.Count > 0)
+        if (_step == name && _open.Count > 0)
         {
-            step = open[0].Name;
+            _step = _open[0].Name;
         }
 
         Publish();
@@ -241,52 +241,52 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     }
 
     /// <summary>True while <paramref name="name"/> is begun and not yet completed or left.</summary>
-    public bool IsOpen(string name) => open.Exists(o => o.Name == name);
+    public bool IsOpen(string name) => _open.Exists(o => o.Name == name);
 
     /// <summary>Begins a step; any step still open was left by a failure (recorded as failed).</summary>
     public void Begin(string name)
     {
         LeaveOpenSteps();
-        fanOut.Clear();
-        step = name;
-        open.Add((name, context.CurrentUtcDateTime));
+        _fanOut.Clear();
+        _step = name;
+        _open.Add((name, context.CurrentUtcDateTime));
         Publish();
     }
 
     public void Complete(string name)
     {
-        done.Add(name);
+        _done.Add(name);
         CloseStep(name);
         Publish();
     }
 
     public void Compensating(string what)
     {
-        compensation = what;
+        _compensation = what;
         Publish();
     }
 
     public void Finish(string final)
     {
         LeaveOpenSteps();
-        step = final;
+        _step = final;
         Publish();
         if (context.IsReplaying || workflow != "write")
         {
             return;
         }
 
-        var tags = entityTags;
-        WriteTelemetry.Duration.Record((context.CurrentUtcDateTime - started).TotalSeconds, tags);
+        var tags = _entityTags;
+        WriteTelemetry.Duration.Record((context.CurrentUtcDateTime - _started).TotalSeconds, tags);
         if (final == "completed")
         {
             WriteTelemetry.Completed.Add(1, tags);
             return;
         }
 
-        tags.Add(EccoTags.Step, firstFailed ?? "unknown");
+        tags.Add(EccoTags.Step, _firstFailed ?? "unknown");
         WriteTelemetry.Failed.Add(1, tags);
-        if (compensation is not null)
+        if (_compensation is not null)
         {
             WriteTelemetry.Compensated.Add(1, tags);
         }
@@ -294,22 +294,22 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     private void LeaveOpenSteps()
     {
-        foreach (var (name, started) in open)
+        foreach (var (name, started) in _open)
         {
-            firstFailed ??= name;
+            _firstFailed ??= name;
             RecordStep(name, started, "failed");
         }
 
-        open.Clear();
+        _open.Clear();
     }
 
     private void CloseStep(string name)
     {
-        var index = open.FindIndex(o => o.Name == name);
+        var index = _open.FindIndex(o => o.Name == name);
         if (index >= 0)
         {
-            RecordStep(name, open[index].Started, "ok");
-            open.RemoveAt(index);
+            RecordStep(name, _open[index].Started, "ok");
+            _open.RemoveAt(index);
         }
     }
 
@@ -348,7 +348,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
     }
 
     private void Publish() =>
-        context.SetCustomStatus(new WriteStatus(step, Attempts(step), lastError, historyObject, [.. done], compensation));
+        context.SetCustomStatus(new WriteStatus(_step, Attempts(_step), _lastError, historyObject, [.. _done], _compensation));
 }
 
 /// <summary>

@@ -62,6 +62,9 @@ public sealed class EccoStorageOptions
     /// <summary>Object store tuning (retries inside one storage call, gzip threshold, upload split).</summary>
     public ObjectStoreOptions Store { get; set; } = new();
 
+    /// <summary>Timing of manifest change markers (<c>Ecco:Storage:ManifestChanges:Margin</c>, <c>…:AbsentIndexTtl</c>); the same in every process on a bucket.</summary>
+    public Manifests.ManifestChangeOptions ManifestChanges { get; set; } = new();
+
     public bool ReadsSchemasFromFolder => string.Equals(SchemaSource, FolderSchemaSourceName, StringComparison.OrdinalIgnoreCase);
 
     public StorageLayoutOptions ToLayout() => new()

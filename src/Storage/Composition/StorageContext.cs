@@ -1,6 +1,7 @@
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Indices;
 using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
@@ -20,6 +21,12 @@ public sealed record StorageContext(IObjectStore Store, ObjectPaths Paths, Entit
 
     /// <summary>The clock retention times are computed from.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Timing of manifest change markers (the same in every process on a bucket).</summary>
+    public ManifestChangeOptions ManifestChanges { get; init; } = new();
+
+    /// <summary>Per process: which kinds have a manifest entry point (writers then leave change markers).</summary>
+    public ManifestPresence ManifestPresence { get; init; } = new();
 
     public string Bucket(string env) => Paths.BucketFor(env);
 

@@ -6,10 +6,10 @@ using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EccoStudio.Storage.Composition;
@@ -95,6 +95,7 @@ public static class StorageServiceCollectionExtensions
             Webhooks = sp.GetRequiredService<WebhookCatalog>(),
             HistoryRetention = HistoryRetention.FromSettings(Options(sp).HistoryRetentionDays, Options(sp).HistoryRetentionMode),
             Clock = sp.GetRequiredService<TimeProvider>(),
+            ManifestChanges = Options(sp).ManifestChanges,
         });
         return services;
     }

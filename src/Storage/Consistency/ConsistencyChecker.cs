@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
@@ -42,12 +42,13 @@ public sealed class ConsistencyChecker(StorageContext context, ConsistencyCheckO
         foreach (var kind in chosen)
         {
             var cache = new BoundedCache<ExpectedEntity>(_options.ExpectedCacheCapacity);
+            var changes = await ChangeListingAsync(env, kind, cancellationToken);
             await Parallel.ForEachAsync(EntityIdsAsync(env, kind, cancellationToken),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken },
                 async (id, ct) =>
                 {
                     var target = new EntityTarget(env, kind, id);
-                    cache.Set(id, await CheckEntityAsync(target, report, ct));
+                    cache.Set(id, await CheckEntityAsync(target, changes, report, ct));
                     progress?.Report(new CheckProgress(kind.Name, "entities", report.EntitiesChecked, report.DriftedCount));
                 });
 
@@ -68,7 +69,22 @@ public sealed class ConsistencyChecker(StorageContext context, ConsistencyCheckO
     public async Task<ExpectedEntity> ExpectAsync(EntityTarget target, CancellationToken cancellationToken = default) =>
         (await ReadExpectedAsync(target, null, cancellationToken)).Expected;
 
-    private async Task<ExpectedEntity> CheckEntityAsync(EntityTarget target, ReportBuilder report, CancellationToken cancellationToken)
+    /// <summary>
+    /// When the kind's index lists changes: its marker time and the ids its change markers name (one listing of
+    /// <c>changes/</c>, which compaction keeps short). Null when readers list every entry.
+    /// </summary>
+    private async Task<ChangeListing?> ChangeListingAsync(string env, EntityKind kind, CancellationToken cancellationToken)
+    {
+        var header = ManifestIndexHeader.Parse(await context.Store.GetAsync(context.Bucket(env), ObjectPaths.ManifestIndex(env, kind), null, cancellationToken));
+        return header.Changes is { } from
+            ? new ChangeListing(from, (await new ManifestChanges(context).ChangedIdsAsync(env, kind, ObjectPaths.ManifestChangesPrefix(env, kind) + from, cancellationToken))
+                .ToHashSet(StringComparer.Ordinal))
+            : null;
+    }
+
+    private sealed record ChangeListing(string From, HashSet<string> Ids);
+
+    private async Task<ExpectedEntity> CheckEntityAsync(EntityTarget target, ChangeListing? changes, ReportBuilder report, CancellationToken cancellationToken)
     {
         var (expected, _) = await ReadExpectedAsync(target, report, cancellationToken);
         report.Entity(expected.HistoryRecords);
@@ -115,6 +131,12 @@ public sealed class ConsistencyChecker(StorageContext context, ConsistencyCheckO
         else if (JsonDifference.FirstPointer(ManifestWriter.Entry(target, expected.Document!), Parse(entry.Content)) is { } where)
         {
             report.Add(target, DriftKind.ManifestEntryStale, entryName, $"differs from the entry the fold gives at '{where}'");
+        }
+        else if (changes is not null && entry.Info.Updated is { } written
+            && string.CompareOrdinal(ObjectPaths.ManifestChangeTime(written), changes.From) >= 0 && !changes.Ids.Contains(target.Id))
+        {
+            report.Add(target, DriftKind.ManifestChangeMissing, entryName,
+                $"written {Rfc3339.Format(written)}, after the manifest lists changes from ({changes.From}), but no change marker names it: listings miss it");
         }
 
         foreach (var pointer in expected.Pointers)

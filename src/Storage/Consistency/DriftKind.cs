@@ -36,4 +36,8 @@ public enum DriftKind
 
     /// <summary>A pointer names an entity that has no (live) history.</summary>
     PointerOrphan,
+
+    /// <summary>The manifest entry changed after the time the manifest lists changes from, and no change marker names it
+    /// (manifest reads miss the change until the next compaction).</summary>
+    ManifestChangeMissing,
 }

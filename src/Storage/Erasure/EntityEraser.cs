@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
 using EccoStudio.Storage.Indices;
@@ -169,6 +169,15 @@ public sealed class EntityEraser(StorageContext context, IObjectVersions version
                 break;
 
             case ManifestStep:
+                // Change markers carry the id in their name; compaction keeps changes/ to about two compaction intervals.
+                await foreach (var version in VersionsAsync(bucket, ObjectPaths.ManifestChangesPrefix(target.Env, target.Kind), cancellationToken))
+                {
+                    if (ObjectNameParser.TryParse(version.Name) is { Category: ObjectCategory.ManifestChange } parsed && parsed.Id == target.Id)
+                    {
+                        await RemoveAsync("manifest_change", version, version.Name);
+                    }
+                }
+
                 await foreach (var version in VersionsAsync(bucket, ObjectPaths.ManifestFolder(target.Env, target.Kind) + "shards/", cancellationToken))
                 {
                     if (await NamesIdAsync(bucket, version, target.Id, cancellationToken) && await RemoveAsync("manifest_shard", version, version.Name))

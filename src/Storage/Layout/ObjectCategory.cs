@@ -12,4 +12,7 @@ public enum ObjectCategory
     Schema,
     Log,
     Tmp,
+
+    /// <summary>A manifest change marker (<c>manifests/{prefix}/changes/{time}_{id}.json</c>).</summary>
+    ManifestChange,
 }

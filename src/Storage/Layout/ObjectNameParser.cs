@@ -72,6 +72,12 @@ public static class ObjectNameParser
             return new ParsedObjectName(ObjectCategory.ManifestEntry, env, name) { Kind = kind, Id = id };
         }
 
+        if (p.Length == 4 && p[2] == "changes" && p[3].Length > ObjectPaths.ManifestChangeTimeLength + 1 && p[3][ObjectPaths.ManifestChangeTimeLength] == '_'
+            && TryStripSuffix(p[3][(ObjectPaths.ManifestChangeTimeLength + 1)..], ".json", out var changed) && Identifiers.IsValidId(changed))
+        {
+            return new ParsedObjectName(ObjectCategory.ManifestChange, env, name) { Kind = kind, Id = changed, Rest = p[3][..ObjectPaths.ManifestChangeTimeLength] };
+        }
+
         if (p.Length == 5 && p[2] == "shards" && Identifiers.IsValidId(p[3]) && p[4].EndsWith(".ndjson", StringComparison.Ordinal))
         {
             return new ParsedObjectName(ObjectCategory.ManifestShard, env, name) { Kind = kind, Rest = p[3] };

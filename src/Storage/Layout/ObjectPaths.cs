@@ -48,9 +48,32 @@ public sealed class ObjectPaths(StorageLayoutOptions options)
     public static string ManifestEntry(EntityTarget target) =>
         $"{ManifestEntriesPrefix(target.Env, target.Kind)}{target.Id}.json";
 
+    public static string ManifestChangesPrefix(string env, EntityKind kind) => $"{ManifestFolder(env, kind)}changes/";
+
+    /// <summary>
+    /// <c>env/{env}/manifests/{prefix}/changes/{time}_{id}.json</c>: a change marker, "read this id's entry", named so
+    /// that names sort by time (fixed-width <see cref="ManifestChangeTime"/>); docs/storage-model.md "Manifests".
+    /// </summary>
+    public static string ManifestChange(EntityTarget target, DateTimeOffset time) =>
+        $"{ManifestChangesFrom(target.Env, target.Kind, time)}_{target.Id}.json";
+
+    /// <summary>The first marker name at or after <paramref name="time"/> (a list <c>startOffset</c>/<c>endOffset</c>).</summary>
+    public static string ManifestChangesFrom(string env, EntityKind kind, DateTimeOffset time) =>
+        $"{ManifestChangesPrefix(env, kind)}{ManifestChangeTime(time)}";
+
+    /// <summary>UTC with seven fraction digits, always the same width: <c>2026-12-02T16:24:20.1234567Z</c>.</summary>
+    public static string ManifestChangeTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Length of <see cref="ManifestChangeTime"/>.</summary>
+    public const int ManifestChangeTimeLength = 28;
+
+    /// <summary><c>env/{env}/manifests/{prefix}/shards/</c></summary>
+    public static string ManifestShardsPrefix(string env, EntityKind kind) => $"{ManifestFolder(env, kind)}shards/";
+
     /// <summary><c>env/{env}/manifests/{prefix}/shards/{compaction}/{nnnn}.ndjson</c></summary>
     public static string ManifestShard(string env, EntityKind kind, string compactionId, int shard) =>
-        $"{ManifestFolder(env, kind)}shards/{Identifiers.ValidateId(compactionId)}/{shard:D4}.ndjson";
+        $"{ManifestShardsPrefix(env, kind)}{Identifiers.ValidateId(compactionId)}/{shard:D4}.ndjson";
 
     public static string IndexFolder(string env, EntityKind kind, string indexName) =>
         $"{EnvRoot(env)}indices/{kind.Prefix}/{Identifiers.ValidateId(indexName)}/";

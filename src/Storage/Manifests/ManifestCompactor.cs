@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
@@ -14,8 +14,10 @@ namespace EccoStudio.Storage.Manifests;
 /// time as the watermark W; (2) list and read every entry; (3) write shards
 /// <c>manifests/{prefix}/shards/{compaction}/{nnnn}.ndjson</c>; (4) write <c>_index.ndjson</c> (CAS on the generation
 /// read at the start): line 1 <c>{"type":"header","watermark":W,…}</c>, then one <c>{"type":"shard","ptr":…}</c>
-/// per shard. Readers merge: shard lines, overridden by every entry object whose GCS <c>updated</c> time is ≥ W.
-/// Every entry written before W is in a shard (strong list consistency), so nothing is lost.
+/// per shard (<see cref="ManifestIndexHeader"/>); (5) delete replaced shard sets and old change markers. Readers
+/// merge: shard lines, overridden by the entries named by change markers from W − margin on (or, for an index without
+/// <c>changes</c>, by every entry whose GCS <c>updated</c> time is ≥ W). Every entry written before W is in a shard
+/// (strong list consistency), so nothing is lost (docs/storage-model.md "Manifests: shards + changes").
 /// </summary>
 public sealed class ManifestCompactor(StorageContext context, int shardSize = 1000)
 {
@@ -51,11 +53,12 @@ public sealed class ManifestCompactor(StorageContext context, int shardSize = 10
         var bucket = context.Bucket(env);
         var compactionId = Ulid.NewUlid().ToString();
         var indexName = ObjectPaths.ManifestIndex(env, kind);
-        var previous = await context.Store.GetInfoAsync(bucket, indexName, cancellationToken);
+        var previous = ManifestIndexHeader.Parse(await context.Store.GetAsync(bucket, indexName, null, cancellationToken));
 
         var marker = ObjectPaths.Tmp(env, $"compaction-{kind.Prefix}-{compactionId}");
         var markerInfo = await context.Store.PutAsync(bucket, marker, "{}"u8.ToArray(), PutOptions.CreateOnly, cancellationToken);
-        var watermark = markerInfo.Updated ?? DateTimeOffset.UtcNow;
+        var watermark = markerInfo.Updated ?? context.Clock.GetUtcNow();
+        var (changesFrom, changesCutoff) = ShardedManifestCompaction.ChangeWindow(context.ManifestChanges, previous, watermark);
 
         var lines = new List<string>();
         foreach (var info in (await context.Store.ListAllAsync(bucket, ObjectPaths.ManifestEntriesPrefix(env, kind), cancellationToken)).OrderBy(i => i.Name, StringComparer.Ordinal))
@@ -67,35 +70,19 @@ public sealed class ManifestCompactor(StorageContext context, int shardSize = 10
             }
         }
 
-        var shards = new JsonArray();
-        var shardCount = 0;
-        for (var i = 0; i < lines.Count || shardCount == 0; i += shardSize, shardCount++)
+        var shards = new List<(string, int)>();
+        for (var i = 0; i < lines.Count || shards.Count == 0; i += shardSize)
         {
             var chunk = lines.Skip(i).Take(shardSize).ToList();
-            var shardName = ObjectPaths.ManifestShard(env, kind, compactionId, shardCount);
+            var shardName = ObjectPaths.ManifestShard(env, kind, compactionId, shards.Count);
             var text = chunk.Count == 0 ? string.Empty : string.Join('\n', chunk) + "\n";
             await context.Store.PutAsync(bucket, shardName, Encoding.UTF8.GetBytes(text), PutOptions.CreateOnly with { ContentType = "application/x-ndjson" }, cancellationToken);
-            shards.Add(new JsonObject { ["type"] = "shard", ["ptr"] = shardName, ["count"] = chunk.Count });
-            if (lines.Count == 0)
-            {
-                shardCount++;
-                break;
-            }
+            shards.Add((shardName, chunk.Count));
         }
 
-        var header = new JsonObject
-        {
-            ["type"] = "header", ["entity"] = kind.Name, ["env"] = env, ["compaction"] = compactionId,
-            ["watermark"] = Rfc3339.Format(watermark), ["count"] = lines.Count,
-        };
-        var index = new StringBuilder().Append(JsonText.ToText(header)).Append('\n');
-        foreach (var shard in shards)
-        {
-            index.Append(JsonText.ToText(shard)).Append('\n');
-        }
-
-        await context.Store.PutAsync(bucket, indexName, Encoding.UTF8.GetBytes(index.ToString()),
-            PutOptions.Expecting(previous?.Generation) with { ContentType = "application/x-ndjson" }, cancellationToken);
+        await context.Store.PutAsync(bucket, indexName, ManifestIndexHeader.Format(env, kind, compactionId, watermark, changesFrom, shards),
+            PutOptions.Expecting(previous.Generation == 0 ? null : previous.Generation) with { ContentType = "application/x-ndjson" }, cancellationToken);
+        await ShardedManifestCompaction.CleanUpAsync(context, env, kind, compactionId, previous.CompactionId, watermark, changesCutoff, cancellationToken);
         await context.Store.DeleteAsync(bucket, marker, markerInfo.Generation, cancellationToken);
         return compactionId;
     }

@@ -12,13 +12,15 @@ public sealed class ManifestEntryRestorer(StorageContext context)
     /// <summary>
     /// Reconcile: makes the entry match the CURRENT snapshot (even when that is older than the entry, e.g. after the
     /// newest change was compensated), CAS on the entry; re-checks the snapshot generation afterwards and repeats if a
-    /// writer moved it meanwhile. Deletes the entry when there is no snapshot. True when it wrote.
+    /// writer moved it meanwhile. Deletes the entry when there is no snapshot. True when it wrote. Leaves a change marker
+    /// for what it wrote, deleted, or found already right (<see cref="ManifestChanges"/>).
     /// </summary>
     public async Task<bool> EnsureMatchesSnapshotAsync(EntityTarget target, CancellationToken cancellationToken = default)
     {
         var bucket = context.Bucket(target.Env);
         var name = ObjectPaths.ManifestEntry(target);
         var reader = new EntityReader(context);
+        var changes = new ManifestChanges(context);
         var wrote = false;
         for (var attempt = 0; attempt < 16; attempt++)
         {
@@ -37,14 +39,21 @@ public sealed class ManifestEntryRestorer(StorageContext context)
                 {
                     if (existing is not null)
                     {
+                        await changes.MarkDeletingAsync(target, cancellationToken);
                         wrote |= await context.Store.DeleteAsync(bucket, name, existing.Generation, cancellationToken);
                     }
                 }
                 else if (existing is null || !existing.Content.Span.SequenceEqual(bytes) || ManifestWriter.SnapshotGenerationOf(existing.Info) != snapshot!.Generation)
                 {
-                    await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation) with { Metadata = ManifestWriter.Tag(snapshot!.Generation) },
-                        cancellationToken);
+                    var written = await context.Store.PutAsync(bucket, name, bytes,
+                        PutOptions.Expecting(existing?.Generation) with { Metadata = ManifestWriter.Tag(snapshot!.Generation) }, cancellationToken);
+                    await changes.MarkWrittenAsync(target, written, cancellationToken);
                     wrote = true;
+                }
+                else
+                {
+                    // Already right, perhaps written by an attempt that stopped before its change marker.
+                    await changes.MarkWrittenAsync(target, existing.Info, cancellationToken);
                 }
             }
             catch (PreconditionFailedException)

@@ -11,7 +11,8 @@ namespace EccoStudio.Storage.Manifests;
 /// Step 3 (§5): upsert the entity's own manifest entry object <c>manifests/{prefix}/entries/{id}.json</c>
 /// (one line: <c>{"ptr","id","updated_at",…display}</c>), preconditioned on the generation read, tagged with the
 /// generation of the snapshot it was derived from; an entry from a newer snapshot is left alone
-/// (docs/reliability.md, "Manifest entries"). No shared object is touched per write.
+/// (docs/reliability.md, "Manifest entries"). No shared object is touched per write. Once the kind has been compacted,
+/// each entry write is followed by a change marker (<see cref="ManifestChanges"/>).
 /// </summary>
 public sealed class ManifestWriter(StorageContext context)
 {
@@ -63,6 +64,8 @@ public sealed class ManifestWriter(StorageContext context)
                 var stored = SnapshotGenerationOf(existing.Info);
                 if (existing.Content.Span.SequenceEqual(bytes) && stored >= snapshotGeneration)
                 {
+                    // Written already, perhaps by an attempt that stopped before its change marker.
+                    await new ManifestChanges(context).MarkWrittenAsync(target, existing.Info, cancellationToken);
                     return false;
                 }
 
@@ -91,8 +94,9 @@ public sealed class ManifestWriter(StorageContext context)
 
             try
             {
-                await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation) with { Metadata = Tag(snapshotGeneration) },
+                var written = await context.Store.PutAsync(bucket, name, bytes, PutOptions.Expecting(existing?.Generation) with { Metadata = Tag(snapshotGeneration) },
                     cancellationToken);
+                await new ManifestChanges(context).MarkWrittenAsync(target, written, cancellationToken);
                 return true;
             }
             catch (PreconditionFailedException) when (attempt < 16)

@@ -20,11 +20,11 @@ public sealed class RuleTemplate
     public const int MaxRenderedLength = 8192;
     public const char Truncated = '…';
 
-    private readonly List<(string? Literal, string? Pointer)> parts;
+    private readonly List<(string? Literal, string? Pointer)> _parts;
 
     private RuleTemplate(List<(string? Literal, string? Pointer)> parts, int placeholders)
     {
-        this.parts = parts;
+        _parts = parts;
         Placeholders = placeholders;
     }
 
@@ -96,7 +96,7 @@ public sealed class RuleTemplate
             return $"'{field}' has {parsed.Placeholders} placeholders (at most {MaxPlaceholders})";
         }
 
-        foreach (var (_, pointer) in parsed.parts)
+        foreach (var (_, pointer) in parsed._parts)
         {
             if (pointer is null)
             {
@@ -121,7 +121,7 @@ public sealed class RuleTemplate
     public string Render(JsonObject snapshot, int maxLength = MaxRenderedLength)
     {
         var text = new StringBuilder();
-        foreach (var (literal, pointer) in parts)
+        foreach (var (literal, pointer) in _parts)
         {
             if (text.Length > maxLength)
             {

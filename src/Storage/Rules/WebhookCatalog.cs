@@ -13,14 +13,14 @@ namespace EccoStudio.Storage.Rules;
 /// </summary>
 public sealed partial class WebhookCatalog
 {
-    private readonly FrozenDictionary<string, Uri> urls;
-    private readonly FrozenDictionary<string, string> refused;
-    private readonly string[] allowedHosts;
+    private readonly FrozenDictionary<string, Uri> _urls;
+    private readonly FrozenDictionary<string, string> _refused;
+    private readonly string[] _allowedHosts;
 
     public WebhookCatalog(WebhookOptions options)
     {
         AllowLoopbackHttp = options.AllowLoopbackHttp;
-        allowedHosts = [.. options.AllowedHosts.Select(h => h.Trim().TrimEnd('.').ToLowerInvariant()).Where(h => h.Length > 0)];
+        _allowedHosts = [.. options.AllowedHosts.Select(h => h.Trim().TrimEnd('.').ToLowerInvariant()).Where(h => h.Length > 0)];
         var good = new Dictionary<string, Uri>(StringComparer.Ordinal);
         var bad = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, url) in options.Webhooks)
@@ -37,8 +37,8 @@ public sealed partial class WebhookCatalog
             }
         }
 
-        urls = good.ToFrozenDictionary(StringComparer.Ordinal);
-        refused = bad.ToFrozenDictionary(StringComparer.Ordinal);
+        _urls = good.ToFrozenDictionary(StringComparer.Ordinal);
+        _refused = bad.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>No destinations: every rule naming a webhook is refused.</summary>
@@ -46,7 +46,7 @@ public sealed partial class WebhookCatalog
 
     public bool AllowLoopbackHttp { get; }
 
-    public IReadOnlyCollection<string> Names => urls.Keys;
+    public IReadOnlyCollection<string> Names => _urls.Keys;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
@@ -62,13 +62,13 @@ public sealed partial class WebhookCatalog
             return null;
         }
 
-        if (urls.TryGetValue(name!, out var uri))
+        if (_urls.TryGetValue(name!, out var uri))
         {
             reason = null;
             return uri;
         }
 
-        reason = refused.TryGetValue(name!, out var why)
+        reason = _refused.TryGetValue(name!, out var why)
             ? $"webhook '{name}' is configured but refused: {why}"
             : $"webhook '{name}' is not configured (Ecco:Alerts:Webhooks:{name})";
         return null;
@@ -111,7 +111,7 @@ public sealed partial class WebhookCatalog
             return "its host is localhost";
         }
 
-        if (!allowedHosts.Any(allowed => HostMatches(host, allowed)))
+        if (!_allowedHosts.Any(allowed => HostMatches(host, allowed)))
         {
             return $"host '{host}' is not on the allow-list (Ecco:Alerts:AllowedHosts)";
         }

@@ -201,6 +201,10 @@ public sealed partial class GcsObjectStore(
     public Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
         ListPageAsync(bucket, prefix, delimiter, versions: false, pageToken, pageSize, cancellationToken);
 
+    public Task<ObjectPage> ListRangeAsync(string bucket, string prefix, string? startOffset, string? endOffset, string? pageToken = null, int? pageSize = null,
+        CancellationToken cancellationToken = default) =>
+        ListPageAsync(bucket, prefix, null, versions: false, pageToken, pageSize, cancellationToken, startOffset, endOffset);
+
     public Task<ObjectPage> ListVersionsAsync(string bucket, string prefix, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
         ListPageAsync(bucket, prefix, null, versions: true, pageToken, pageSize, cancellationToken);
 
@@ -272,7 +276,7 @@ public sealed partial class GcsObjectStore(
     private sealed class RemovedRetention : GcsObject.RetentionData;
 
     private async Task<ObjectPage> ListPageAsync(string bucket, string prefix, string? delimiter, bool versions, string? pageToken, int? pageSize,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? startOffset = null, string? endOffset = null)
     {
         counter.Record(StorageOperationKind.List);
         using var span = Start("gcs.list", bucket, prefix, null);
@@ -284,6 +288,8 @@ public sealed partial class GcsObjectStore(
             request.PageToken = pageToken;
             request.MaxResults = pageSize;
             request.Versions = versions ? true : null;
+            request.StartOffset = startOffset;
+            request.EndOffset = endOffset;
             var response = await Request("list", () => request.ExecuteAsync(ct));
             var objects = (response.Items ?? []).Select(ToInfo).ToList();
             return new ObjectPage(objects, response.Prefixes?.ToList() ?? [], string.IsNullOrEmpty(response.NextPageToken) ? null : response.NextPageToken);
@@ -342,7 +348,7 @@ public sealed partial class GcsObjectStore(
     private static async Task<T> Request<T>(string operation, Func<Task<T>> call)
     {
         var started = Stopwatch.GetTimestamp();
-        string outcome = "ok";
+        var outcome = "ok";
         try
         {
             return await call();

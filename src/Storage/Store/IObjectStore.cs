@@ -22,4 +22,11 @@ public interface IObjectStore
     Task<bool> DeleteAsync(string bucket, string name, long? ifGenerationMatch, CancellationToken cancellationToken = default);
 
     Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the live objects under <paramref name="prefix"/> whose names are ≥ <paramref name="startOffset"/> and
+    /// &lt; <paramref name="endOffset"/> (GCS <c>startOffset</c>/<c>endOffset</c>; null = unbounded), in name order.
+    /// </summary>
+    Task<ObjectPage> ListRangeAsync(string bucket, string prefix, string? startOffset, string? endOffset, string? pageToken = null, int? pageSize = null,
+        CancellationToken cancellationToken = default);
 }

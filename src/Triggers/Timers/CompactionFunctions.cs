@@ -1,11 +1,11 @@
 using EccoStudio.Api.Configuration;
 using EccoStudio.Api.Writes;
+using EccoStudio.Orchestrations.Instances;
 using EccoStudio.Storage.Catalog;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using EccoStudio.Orchestrations.Instances;
 
 namespace EccoStudio.Triggers.Timers;
 

@@ -1,8 +1,8 @@
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Tests.Fakes;
 using EccoStudio.Storage.Composition;
-using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
+using EccoStudio.Testing.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Api.Tests.Bridge;

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EccoStudio.Api.Bridge;
 using EccoStudio.Api.Tests.Fakes;
-using EccoStudio.Testing.Fakes;
 using EccoStudio.Testing;
 using EccoStudio.Testing.Auth;
+using EccoStudio.Testing.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Api.Tests.Bridge;
@@ -71,7 +71,7 @@ public sealed class PushTokenVerificationTests(GcsEmulatorFixture gcs) : IClassF
         var now = DateTimeOffset.UtcNow;
         var claims = TestTokenIssuer.PushClaims(Audience, PushAccount, now);
         using var otherKey = RSA.Create(2048);
-        string? header = name switch
+        var header = name switch
         {
             "wrong audience" => Bearer(With(claims, "aud", "https://attacker.example/push")),
             "wrong issuer" => Bearer(With(claims, "iss", "https://issuer.example")),

@@ -21,7 +21,7 @@ public static class InstanceWaiting
     public static async Task<OrchestrationMetadata> WaitUntilAsync(
         this DurableTaskClient client, string instanceId, Func<OrchestrationMetadata, bool> condition, TimeSpan? guard = null)
     {
-        TimeSpan limit = guard ?? DefaultGuard;
+        var limit = guard ?? DefaultGuard;
         var clock = Stopwatch.StartNew();
         OrchestrationMetadata? last = null;
         while (clock.Elapsed < limit)
@@ -42,9 +42,9 @@ public static class InstanceWaiting
     /// <summary>Waits until <paramref name="count"/> instances whose id starts with <paramref name="prefix"/> are terminal (one query per poll).</summary>
     public static async Task WaitForAllTerminalAsync(this DurableTaskClient client, string prefix, int count, TimeSpan? guard = null)
     {
-        TimeSpan limit = guard ?? DefaultGuard;
+        var limit = guard ?? DefaultGuard;
         var clock = Stopwatch.StartNew();
-        int terminal = 0;
+        var terminal = 0;
         while (clock.Elapsed < limit)
         {
             terminal = 0;
@@ -55,7 +55,7 @@ public static class InstanceWaiting
                 PageSize = 1000,
                 FetchInputsAndOutputs = false,
             };
-            await foreach (OrchestrationMetadata _ in client.GetAllInstancesAsync(query))
+            await foreach (var _ in client.GetAllInstancesAsync(query))
             {
                 terminal++;
             }

@@ -15,13 +15,13 @@ public sealed record TimerInput(string Text, int TimerSeconds);
 /// <summary>Counts activity attempts per key (a fake shared with the tests through DI).</summary>
 public sealed class AttemptCounter
 {
-    private readonly ConcurrentDictionary<string, int> attempts = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
 
     /// <summary>Records an attempt and returns its number (1-based).</summary>
-    public int Next(string key) => attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+    public int Next(string key) => _attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
 
     /// <summary>Attempts recorded for a key.</summary>
-    public int Get(string key) => attempts.TryGetValue(key, out int n) ? n : 0;
+    public int Get(string key) => _attempts.TryGetValue(key, out var n) ? n : 0;
 }
 
 /// <summary>Appends "&gt;step" to the text.</summary>
@@ -41,7 +41,7 @@ public sealed class FlakyActivity(AttemptCounter counter) : TaskActivity<FlakyIn
     /// <inheritdoc />
     public override Task<int> RunAsync(TaskActivityContext context, FlakyInput input)
     {
-        int attempt = counter.Next(input.Key);
+        var attempt = counter.Next(input.Key);
         return attempt <= input.FailuresBeforeSuccess
             ? throw new InvalidOperationException($"transient failure on attempt {attempt} for {input.Key}")
             : Task.FromResult(attempt);
@@ -54,8 +54,8 @@ public sealed class ThreeStepOrchestrator : TaskOrchestrator<string, string>
     /// <inheritdoc />
     public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
     {
-        string text = input;
-        for (int step = 1; step <= 3; step++)
+        var text = input;
+        for (var step = 1; step <= 3; step++)
         {
             text = await context.CallActivityAsync<string>(nameof(AppendStepActivity), new StepInput(text, step));
             context.SetCustomStatus($"step {step} done");
@@ -71,7 +71,7 @@ public sealed class RetryOrchestrator : TaskOrchestrator<FlakyInput, int>
     /// <inheritdoc />
     public override Task<int> RunAsync(TaskOrchestrationContext context, FlakyInput input)
     {
-        TaskOptions retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
             maxNumberOfAttempts: input.MaxAttempts,
             firstRetryInterval: TimeSpan.FromMilliseconds(200),
             backoffCoefficient: 1.0));
@@ -92,7 +92,7 @@ public sealed class WaitForEventOrchestrator : TaskOrchestrator<string, string>
     public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
     {
         context.SetCustomStatus(WaitingStatus);
-        string payload = await context.WaitForExternalEvent<string>(EventName);
+        var payload = await context.WaitForExternalEvent<string>(EventName);
         context.SetCustomStatus("got go");
         return $"{input}:{payload}";
     }
@@ -107,7 +107,7 @@ public sealed class TimerOrchestrator : TaskOrchestrator<TimerInput, string>
     /// <inheritdoc />
     public override async Task<string> RunAsync(TaskOrchestrationContext context, TimerInput input)
     {
-        string first = await context.CallActivityAsync<string>(nameof(AppendStepActivity), new StepInput(input.Text, 1));
+        var first = await context.CallActivityAsync<string>(nameof(AppendStepActivity), new StepInput(input.Text, 1));
         context.SetCustomStatus(TimerStatus);
         await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(input.TimerSeconds), CancellationToken.None);
         return await context.CallActivityAsync<string>(nameof(AppendStepActivity), new StepInput(first, 2));

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.GcsEmulator.Faults;
 using EccoStudio.Host.Analytics;
 using EccoStudio.Host.Commands;
@@ -23,7 +23,7 @@ namespace EccoStudio.Host.Tests.Analytics;
 /// </summary>
 public sealed class AnalyticsExportCommandTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>, IDisposable
 {
-    private static readonly string SchemasFolder = FolderSchemaSource.FindRepoSchemas();
+    private static readonly string SchemasFolder = EmulatorStorage.SchemasFolder;
     private readonly string _folder = Directory.CreateTempSubdirectory("ecco-export-").FullName;
 
     [Fact]
@@ -158,10 +158,7 @@ public sealed class AnalyticsExportCommandTests(GcsEmulatorFixture emulator) : I
     /// <summary>V1 (written, then patched), V2, V-BIG (above the gzip threshold) and T1 in dev; a venture in stg that dev's export leaves out.</summary>
     private async Task<(GcsObjectStore Store, string Bucket)> PopulatedAsync()
     {
-        var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "ex");
-        var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
-        var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")));
+        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "ex");
         var pipeline = new EntityWritePipeline(context);
         await pipeline.WriteAsync(Venture("V1"), VentureDocument("dev", "V1", "Bob"), Ulid.NewUlid());
         await pipeline.WriteAsync(Venture("V1"), JsonText.ParseObject("""{"updated_at":"2025-11-03T00:00:00Z","status":"Scale"}"""), Ulid.NewUlid(), ChangeKind.MergePatch);

@@ -22,7 +22,7 @@ namespace EccoStudio.Host.Tests.Deletes;
 /// </summary>
 public sealed class DeleteCommandTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
 {
-    private static readonly string SchemasFolder = FolderSchemaSource.FindRepoSchemas();
+    private static readonly string SchemasFolder = EmulatorStorage.SchemasFolder;
 
     /// <summary>Short step retries, so the failure path ends in seconds.</summary>
     private static readonly WritePathOptions QuickRetries = new()
@@ -132,10 +132,7 @@ public sealed class DeleteCommandTests(GcsEmulatorFixture emulator) : IClassFixt
 
     private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync()
     {
-        var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "del");
-        var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
-        var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")));
+        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "del");
         var pipeline = new EntityWritePipeline(context);
         foreach (var id in new[] { "V1", "V2" })
         {

@@ -22,7 +22,7 @@ namespace EccoStudio.Host.Tests.Erasure;
 /// <summary>Issue 13 item 4: <c>erase</c> removes every version of one entity, leaves a record, and survives a failure mid-way. Emulator faults are class-wide: tests here run one at a time.</summary>
 public sealed class EraseCommandTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
 {
-    private static readonly string SchemasFolder = FolderSchemaSource.FindRepoSchemas();
+    private static readonly string SchemasFolder = EmulatorStorage.SchemasFolder;
 
     [Fact]
     public async Task Erase_TalentWithVersions_NoVersionRemainsRestLeftAndRestoreDoesNotBringItBack()
@@ -177,13 +177,7 @@ public sealed class EraseCommandTests(GcsEmulatorFixture emulator) : IClassFixtu
     /// <summary>T1 (three history records, skills and location changing: noncurrent versions everywhere) and T2 in a compacted manifest, plus a venture.</summary>
     private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync(HistoryRetention? retention = null)
     {
-        var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "er", objectRetention: retention is not null);
-        var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
-        var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")))
-        {
-            HistoryRetention = retention,
-        };
+        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "er", retention: retention);
         var pipeline = new EntityWritePipeline(context);
         await pipeline.WriteAsync(Talent("T1"), Person("T1", "Ada Lovelace", "London", "rust"), Ulid.NewUlid());
         await pipeline.WriteAsync(Talent("T2"), Person("T2", "Grace Hopper", "Arlington", "cobol"), Ulid.NewUlid());

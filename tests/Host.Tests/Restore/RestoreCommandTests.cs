@@ -20,7 +20,7 @@ namespace EccoStudio.Host.Tests.Restore;
 /// <summary>Issue 13 item 1: restore and dr-drill through the command line against a versioned bucket damaged by hand.</summary>
 public sealed class RestoreCommandTests(GcsEmulatorFixture emulator) : IClassFixture<GcsEmulatorFixture>
 {
-    private static readonly string SchemasFolder = FolderSchemaSource.FindRepoSchemas();
+    private static readonly string SchemasFolder = EmulatorStorage.SchemasFolder;
 
     [Fact]
     public async Task Restore_HandDamageThenAsOfBeforeIt_EveryLiveObjectByteIdenticalAndVerifyClean()
@@ -150,10 +150,7 @@ public sealed class RestoreCommandTests(GcsEmulatorFixture emulator) : IClassFix
     /// <summary>Six ventures (two patched), a compacted venture manifest (shards), a cap table, a round and an idea in a versioned bucket.</summary>
     private async Task<(StorageContext Context, GcsObjectStore Store, string Bucket)> PopulatedAsync()
     {
-        var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "rs");
-        var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
-        var context = new StorageContext(store, new ObjectPaths(new StorageLayoutOptions { BucketName = bucket }), EntitySchemaRegistry.FromFolder(SchemasFolder),
-            IndexCatalog.Load(Path.Combine(SchemasFolder, "indices.json")));
+        var (context, store, bucket) = await EmulatorStorage.CreateAsync(emulator, "rs");
         var pipeline = new EntityWritePipeline(context);
         string[] leads = ["Bob", "Ann", "Cy"];
         for (var i = 1; i <= 6; i++)

@@ -5,8 +5,8 @@ using EccoStudio.Host.Dev;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
 using Google.Cloud.Storage.V1;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 

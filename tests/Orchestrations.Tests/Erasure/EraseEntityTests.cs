@@ -11,10 +11,12 @@ using EccoStudio.Storage.Consistency;
 using EccoStudio.Storage.Erasure;
 using EccoStudio.Storage.History;
 using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Layout;
+using EccoStudio.Storage.Manifests;
 using EccoStudio.Storage.Store;
 using EccoStudio.Testing;
-using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EccoStudio.Orchestrations.Tests.Erasure;
@@ -89,6 +91,36 @@ public sealed class EraseEntityTests(GcsEmulatorFixture emulator) : IClassFixtur
             v => v.Contains("/TC-1", StringComparison.Ordinal) && !v.Contains("/logs/erasures/", StringComparison.Ordinal));
         var report = await new ConsistencyChecker(harness.Storage).CheckAsync("dev", [EntityCatalog.Talent]);
         Assert.True(report.IsConsistent, report.Summary());
+    }
+
+    [Fact]
+    public async Task Erase_EntityWithChangeMarkers_LeavesNoMarkerVersionNamingIt()
+    {
+        var quick = new ManifestChangeOptions { Margin = TimeSpan.FromMilliseconds(300), AbsentIndexTtl = TimeSpan.Zero };
+        await using var harness = await WritePathHarness.StartAsync(emulator, bucket: await emulator.CreateBucketAsync(versioning: true, prefix: "erase"),
+            storage: o => o.ManifestChanges = quick);
+        await PopulateAsync(harness);
+        await Task.Delay(quick.Margin * 2);
+        await new ManifestCompactor(harness.Storage).CompactAsync("dev", EntityCatalog.Talent); // now listing changes
+        foreach (var (id, updated) in new[] { ("TC-1", "2025-11-04T00:00:00Z"), ("TC-2", "2025-11-04T00:00:00Z"), ("TC-1", "2025-11-05T00:00:00Z") })
+        {
+            var document = $$"""
+                {"id":"{{id}}","entity":"talent","env":"dev","schema_version":"1.0.0","created_at":"2025-11-01T00:00:00Z","updated_at":"{{updated}}","name":"Person {{id}}","location":"Oslo","skills":["go"]}
+                """;
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.WriteAsync(new WriteEntityInput("dev", "talent", id, document, ChangeKind.Full))).RuntimeStatus);
+        }
+
+        var changes = ObjectPaths.ManifestChangesPrefix("dev", EntityCatalog.Talent);
+        Assert.Equal(2, (await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket)).Count(v => v.StartsWith(changes, StringComparison.Ordinal) && v.Contains("_TC-1.json#", StringComparison.Ordinal)));
+
+        var done = await harness.WaitAsync(await harness.StartAsync(nameof(EraseEntityOrchestrator), Erase("TC-1"), WritePathHarness.NewInstanceId("erase")));
+
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, done.FailureDetails?.ErrorMessage ?? done.SerializedCustomStatus);
+        Assert.Equal(2, done.ReadOutputAs<EraseEntityResult>()!.VersionsRemoved["manifest_change"]);
+        var markers = (await VersionsAsync((IObjectVersions)harness.Store, harness.Bucket)).Where(v => v.StartsWith(changes, StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(markers, v => v.Contains("TC-1", StringComparison.Ordinal));
+        Assert.Single(markers, v => v.Contains("_TC-2.json#", StringComparison.Ordinal));
+        Assert.Equal(["TC-2"], (await new ManifestReader(harness.Storage).ReadAllAsync("dev", EntityCatalog.Talent)).Select(e => e["id"]!.GetValue<string>()));
     }
 
     [Fact]

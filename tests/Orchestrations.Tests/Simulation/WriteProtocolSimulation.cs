@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using EccoStudio.Activities.Common;
 using EccoStudio.Activities.History;
 using EccoStudio.Activities.Indices;
@@ -97,6 +97,10 @@ public sealed class WriteProtocolSimulation
         var (schemas, indices) = Catalogs.Value;
         _storage = new StorageContext(store, paths, schemas, indices);
         _direct = _storage with { Store = store.Direct };
+        // Nothing here compacts: the writers learn up front, outside the schedule, that the kind has no manifest index
+        // (so they leave no change markers), as the schema registry is warmed: the schedules stay the write protocol's.
+        _ = _storage.ManifestPresence.HasIndexAsync(store.Direct, paths.BucketFor("dev"), "dev", EntityCatalog.Venture, _storage.ManifestChanges.AbsentIndexTtl,
+            CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>Runs one seed to quiescence and checks it. Call where there is no synchronization context.</summary>

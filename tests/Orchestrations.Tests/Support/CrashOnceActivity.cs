@@ -30,10 +30,10 @@ public sealed class CrashOnceActivity(ITaskActivity inner, string name, CrashLed
 /// <summary>Remembers which calls already crashed once, and counts the crashes per activity.</summary>
 public sealed class CrashLedger(Func<string, bool>? appliesTo = null)
 {
-    private readonly ConcurrentDictionary<string, bool> crashed = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> perActivity = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _crashed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _perActivity = new(StringComparer.Ordinal);
 
-    public IReadOnlyDictionary<string, int> CrashesByActivity => perActivity;
+    public IReadOnlyDictionary<string, int> CrashesByActivity => _perActivity;
 
     public bool ShouldCrash(string instanceId, string name, string input)
     {
@@ -42,12 +42,12 @@ public sealed class CrashLedger(Func<string, bool>? appliesTo = null)
             return false;
         }
 
-        if (!crashed.TryAdd($"{instanceId}|{name}|{input}", true))
+        if (!_crashed.TryAdd($"{instanceId}|{name}|{input}", true))
         {
             return false;
         }
 
-        perActivity.AddOrUpdate(name, 1, (_, n) => n + 1);
+        _perActivity.AddOrUpdate(name, 1, (_, n) => n + 1);
         return true;
     }
 

@@ -12,20 +12,20 @@ namespace EccoStudio.Orchestrations.Tests.Support;
 /// </summary>
 public sealed class StoreFaults
 {
-    private volatile Rule? rule;
-    private int injected;
+    private volatile Rule? _rule;
+    private int _injected;
 
-    public int Injected => Volatile.Read(ref injected);
+    public int Injected => Volatile.Read(ref _injected);
 
-    public void FailAlways(string prefix, params StorageOperationKind[] operations) => rule = new Rule(prefix, operations);
+    public void FailAlways(string prefix, params StorageOperationKind[] operations) => _rule = new Rule(prefix, operations);
 
-    public void Clear() => rule = null;
+    public void Clear() => _rule = null;
 
     internal void Check(string name, StorageOperationKind operation)
     {
-        if (rule is { } r && name.StartsWith(r.Prefix, StringComparison.Ordinal) && (r.Operations.Length == 0 || r.Operations.Contains(operation)))
+        if (_rule is { } r && name.StartsWith(r.Prefix, StringComparison.Ordinal) && (r.Operations.Length == 0 || r.Operations.Contains(operation)))
         {
-            Interlocked.Increment(ref injected);
+            Interlocked.Increment(ref _injected);
             throw new GoogleApiException("storage", $"Backend Error (injected in front of the store for {name})") { HttpStatusCode = HttpStatusCode.ServiceUnavailable };
         }
     }
@@ -70,5 +70,9 @@ public sealed class StoreFaults
         public Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null,
             CancellationToken cancellationToken = default) =>
             inner.ListAsync(bucket, prefix, delimiter, pageToken, pageSize, cancellationToken);
+
+        public Task<ObjectPage> ListRangeAsync(string bucket, string prefix, string? startOffset, string? endOffset, string? pageToken = null, int? pageSize = null,
+            CancellationToken cancellationToken = default) =>
+            inner.ListRangeAsync(bucket, prefix, startOffset, endOffset, pageToken, pageSize, cancellationToken);
     }
 }

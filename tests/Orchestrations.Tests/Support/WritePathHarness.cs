@@ -23,7 +23,7 @@ namespace EccoStudio.Orchestrations.Tests.Support;
 /// </summary>
 public sealed class WritePathHarness : IAsyncDisposable
 {
-    private static int counter;
+    private static int s_counter;
 
     private WritePathHarness(DurableEngine engine, string bucket)
     {
@@ -90,7 +90,7 @@ public sealed class WritePathHarness : IAsyncDisposable
         return new WritePathHarness(engine, bucket);
     }
 
-    public static string NewInstanceId(string prefix) => $"{prefix}-{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}";
+    public static string NewInstanceId(string prefix) => $"{prefix}-{Interlocked.Increment(ref s_counter)}-{Guid.NewGuid():N}";
 
     /// <summary>Starts a write (explicit dedupe) and waits for it to end.</summary>
     public async Task<OrchestrationMetadata> WriteAsync(WriteEntityInput input, string? instanceId = null)

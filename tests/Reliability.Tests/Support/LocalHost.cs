@@ -1,14 +1,14 @@
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Host.Dev;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Consistency;
 using EccoStudio.Testing;
 using Google.Cloud.Storage.V1;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace EccoStudio.Reliability.Tests.Support;

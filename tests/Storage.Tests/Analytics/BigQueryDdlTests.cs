@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Storage.Analytics;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;
@@ -9,8 +9,8 @@ using EccoStudio.Storage.Rules;
 using EccoStudio.Storage.Schemas;
 using EccoStudio.Storage.Store;
 using EccoStudio.Storage.Writes;
-using EccoStudio.Testing.Samples;
 using EccoStudio.Testing;
+using EccoStudio.Testing.Samples;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EccoStudio.Storage.Tests.Analytics;

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Consistency;
@@ -82,6 +82,26 @@ public class ConsistencyCheckerTests(GcsEmulatorFixture emulator) : IClassFixtur
         Assert.Equal(1, report.DriftCounts[DriftKind.SnapshotStale]);
         Assert.Contains(report.FirstDifferences, d => d.Kind == DriftKind.SnapshotStale && d.Id == "V002" && d.Detail.Contains("/status", StringComparison.Ordinal));
         Assert.Equal(["V001", "V002"], report.DriftedEntities.Select(t => t.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CheckAsync_EntryChangedWithoutMarkerWhileChangesListed_ReportsManifestChangeMissing()
+    {
+        var (seeded, bucket) = await SeededAsync();
+        var context = seeded with { ManifestChanges = new ManifestChangeOptions { Margin = TimeSpan.FromMilliseconds(200), AbsentIndexTtl = TimeSpan.Zero } };
+        await new ManifestCompactor(context).CompactAsync("dev", EntityCatalog.Venture);
+        await Task.Delay(500);
+        await new ManifestCompactor(context).CompactAsync("dev", EntityCatalog.Venture);
+        var entry = ObjectPaths.ManifestEntry(Target("V002"));
+        // Rewritten as it is, but behind the write path's back (by hand, or a restore copying an entry): no marker.
+        await context.Store.PutAsync(bucket, entry, (await context.Store.GetAsync(bucket, entry))!.Content, new PutOptions());
+
+        var report = await new ConsistencyChecker(context).CheckAsync("dev", Ventures);
+
+        Assert.Equal(1, report.DriftCounts[DriftKind.ManifestChangeMissing]);
+        Assert.Equal(1, report.DriftedEntityCount);
+        await new ManifestEntryRestorer(context).EnsureMatchesSnapshotAsync(Target("V002")); // what reconcile runs
+        Assert.True((await new ConsistencyChecker(context).CheckAsync("dev", Ventures)).IsConsistent);
     }
 
     [Fact]

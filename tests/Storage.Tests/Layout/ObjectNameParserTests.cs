@@ -26,6 +26,7 @@ public class ObjectNameParserTests
     [InlineData("env/dev/manifests/talent/_index.ndjson", ObjectCategory.ManifestIndex, "talent", null)]
     [InlineData("env/dev/manifests/talent/entries/T1.json", ObjectCategory.ManifestEntry, "talent", "T1")]
     [InlineData("env/dev/manifests/talent/shards/C9/0000.ndjson", ObjectCategory.ManifestShard, "talent", null)]
+    [InlineData("env/dev/manifests/talent/changes/2026-12-02T16:24:20.1234567Z_T 1_x.json", ObjectCategory.ManifestChange, "talent", "T 1_x")]
     [InlineData("env/prod/indices/ventures/by-status/Pilot/V001.json", ObjectCategory.IndexPointer, "venture", "V001")]
     [InlineData("env/prod/indices/cap_tables/by-venture/V001.json", ObjectCategory.IndexPointer, "cap_table", null)]
     [InlineData("env/prod/schemas/cap_table/v1.0.0.schema.json", ObjectCategory.Schema, "cap_table", null)]

@@ -37,6 +37,17 @@ public class ObjectPathsTests
     }
 
     [Fact]
+    public void ManifestChange_FixedWidthTime_NamesSortByTime()
+    {
+        var venture = new EntityTarget("prod", EntityCatalog.Venture, "V001");
+        var at = new DateTimeOffset(2026, 12, 2, 16, 24, 20, TimeSpan.Zero);
+        Assert.Equal("env/prod/manifests/ventures/changes/2026-12-02T16:24:20.0000000Z_V001.json", ObjectPaths.ManifestChange(venture, at));
+        var later = ObjectPaths.ManifestChange(new EntityTarget("prod", EntityCatalog.Venture, "A"), at.AddTicks(1));
+        Assert.True(string.CompareOrdinal(ObjectPaths.ManifestChange(venture, at), later) < 0);
+        Assert.True(string.CompareOrdinal(ObjectPaths.ManifestChangesFrom("prod", EntityCatalog.Venture, at), ObjectPaths.ManifestChange(venture, at)) < 0);
+    }
+
+    [Fact]
     public void BucketFor_DefaultIsSingleBucket_OptionPerEnvironment()
     {
         Assert.Equal("ecco-studio-platform-data", new ObjectPaths().BucketFor("prod"));

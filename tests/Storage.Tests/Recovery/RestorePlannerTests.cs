@@ -50,10 +50,10 @@ public sealed class RestorePlannerTests(GcsEmulatorFixture emulator, ITestOutput
     [Fact]
     public async Task PlanAsync_TenThousandObjectsDeletedThenRestored_AllBackHoldingOnePageAtATime()
     {
-        const int count = 10_000;
+        const int Count = 10_000;
         var bucket = await emulator.CreateBucketAsync(versioning: true, prefix: "mem");
         var store = new GcsObjectStore(emulator.CreateClient(), new ObjectStoreOptions(), new StorageOperationCounter(), NullLogger<GcsObjectStore>.Instance);
-        var names = Enumerable.Range(0, count).Select(i => ObjectPaths.Snapshot(new EntityTarget("dev", EntityCatalog.Venture, $"M{i:D5}"))).ToList();
+        var names = Enumerable.Range(0, Count).Select(i => ObjectPaths.Snapshot(new EntityTarget("dev", EntityCatalog.Venture, $"M{i:D5}"))).ToList();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, ct) =>
             await store.PutAsync(bucket, name, Encoding.UTF8.GetBytes($$"""{"id":"{{name}}"}"""), PutOptions.CreateOnly, ct));
         await Task.Delay(20);
@@ -76,10 +76,10 @@ public sealed class RestorePlannerTests(GcsEmulatorFixture emulator, ITestOutput
             }
         });
 
-        Assert.Equal(count, tally.Planned(RestoreAction.BringBack));
-        Assert.Equal(count, tally.Outcome(RestoreOutcome.Copied));
-        Assert.Equal(count, (await store.ListAllAsync(bucket, "env/dev/")).Count);
+        Assert.Equal(Count, tally.Planned(RestoreAction.BringBack));
+        Assert.Equal(Count, tally.Outcome(RestoreOutcome.Copied));
+        Assert.Equal(Count, (await store.ListAllAsync(bucket, "env/dev/")).Count);
         Assert.True(planner.PeakVersionsHeld <= 1000, $"held {planner.PeakVersionsHeld} versions at once");
-        log.WriteLine($"restore of {count} objects: at most {planner.PeakVersionsHeld} versions held by the planner; managed heap growth peak {peak / (1024 * 1024.0):F1} MiB (includes the in-process emulator's copies)");
+        log.WriteLine($"restore of {Count} objects: at most {planner.PeakVersionsHeld} versions held by the planner; managed heap growth peak {peak / (1024 * 1024.0):F1} MiB (includes the in-process emulator's copies)");
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using EccoStudio.Storage.Catalog;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.Envelope;
@@ -235,6 +235,28 @@ public class WritePathIntegrationTests(GcsEmulatorFixture emulator) : IClassFixt
         Assert.Equal(3, counter.Count(StorageOperationKind.Put));
         Assert.Equal(0, counter.Count(StorageOperationKind.Delete));
         Assert.Equal(0, counter.Count(StorageOperationKind.List));
+    }
+
+    [Fact]
+    public async Task WriteAsync_SteadyStateVentureOfCompactedKind_CostsSixOperations()
+    {
+        var (created, counter, bucket) = await NewContextAsync();
+        var context = created with { ManifestChanges = new ManifestChangeOptions { AbsentIndexTtl = TimeSpan.Zero } }; // no wait for "no index" to expire
+        var target = new EntityTarget("dev", EntityCatalog.Venture, "V-OPS");
+        var pipeline = new EntityWritePipeline(context);
+        await pipeline.WriteAsync(target, Venture("V-OPS", "2025-11-06T10:00:00Z"), Ulid.NewUlid());
+        await new ManifestCompactor(context).CompactAsync("dev", EntityCatalog.Venture);
+        await pipeline.WriteAsync(target, Venture("V-OPS", "2025-11-06T10:00:01Z"), Ulid.NewUlid()); // learns the kind has an index
+        counter.Reset();
+        var doc = Venture("V-OPS", "2025-11-06T10:00:02Z");
+        doc["kpis"] = new JsonObject { ["MRR"] = 13000 };
+        await pipeline.WriteAsync(target, doc, Ulid.NewUlid());
+        // As above, plus the change marker (docs/storage-model.md "Manifests: shards + changes").
+        Assert.Equal(2, counter.Count(StorageOperationKind.Get));
+        Assert.Equal(4, counter.Count(StorageOperationKind.Put));
+        Assert.Equal(0, counter.Count(StorageOperationKind.Delete));
+        Assert.Equal(0, counter.Count(StorageOperationKind.List));
+        Assert.Equal(2, (await context.Store.ListAllAsync(bucket, ObjectPaths.ManifestChangesPrefix("dev", EntityCatalog.Venture))).Count);
     }
 
     [Fact]

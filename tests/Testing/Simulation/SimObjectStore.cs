@@ -105,6 +105,13 @@ public sealed class SimObjectStore : IObjectStore
 
     public Task<ObjectPage> ListAsync(string bucket, string prefix, string? delimiter = null, string? pageToken = null, int? pageSize = null,
         CancellationToken cancellationToken = default) =>
+        List(bucket, prefix, delimiter, null, null, pageToken, pageSize);
+
+    public Task<ObjectPage> ListRangeAsync(string bucket, string prefix, string? startOffset, string? endOffset, string? pageToken = null, int? pageSize = null,
+        CancellationToken cancellationToken = default) =>
+        List(bucket, prefix, null, startOffset, endOffset, pageToken, pageSize);
+
+    private Task<ObjectPage> List(string bucket, string prefix, string? delimiter, string? startOffset, string? endOffset, string? pageToken, int? pageSize) =>
         Call($"LIST {prefix}", true, () =>
         {
             var size = pageSize ?? 1000;
@@ -121,6 +128,11 @@ public sealed class SimObjectStore : IObjectStore
 
                 var name = key[(bucket.Length + 1)..];
                 if (pageToken is not null && string.CompareOrdinal(name, pageToken) <= 0)
+                {
+                    continue;
+                }
+
+                if ((startOffset is not null && string.CompareOrdinal(name, startOffset) < 0) || (endOffset is not null && string.CompareOrdinal(name, endOffset) >= 0))
                 {
                     continue;
                 }

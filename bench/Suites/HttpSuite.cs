@@ -82,6 +82,9 @@ public sealed class HttpSuite(bool quick, TextWriter log)
             Note = $"HTTP (PUT + status polling every {ThroughputPoll.TotalMilliseconds} ms, completed) ÷ direct writes/s on the host's disk-backed emulator, {WritePathSuite.Writers} writers",
         });
 
+        await WorkItemCounter.AddFiguresAsync(report, "engine_work_items_per_write_http", _runner.Runs, ids, WritePathSuite.Writers,
+            (id, pass) => Http(id, Ventures.HttpBody(25000 + pass), ThroughputPoll));
+
         log.WriteLine("[http] single-writer end-to-end latency");
         report.AddRange(await _runner.SamplesAsync("ms", async _ =>
         {

@@ -4,6 +4,8 @@ using EccoStudio.Orchestrations.Composition;
 using EccoStudio.Orchestrations.Writes;
 using EccoStudio.Storage.Composition;
 using EccoStudio.Storage.History;
+using EccoStudio.Storage.Json;
+using EccoStudio.Storage.Writes;
 using EccoStudio.Storage.Store;
 using Google.Cloud.Storage.V1;
 using Microsoft.DurableTask;
@@ -50,12 +52,23 @@ public sealed class OrchestratedWritePath : IAsyncDisposable
     }
 
     /// <summary>One write, start to completion; throws unless it completed.</summary>
-    public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full)
+    /// <param name="validated">As the PUT handler starts it (validated before staging, so no validate step); false: as
+    /// batch items and tools start it (staged only; the write validates).</param>
+    public async Task WriteAsync(string id, string document, ChangeKind change = ChangeKind.Full, bool validated = true)
     {
         var instanceId = $"bench-{Interlocked.Increment(ref s_instances)}-{id}";
-        // Staged as the API stages it (claim check): the staging put is part of what a write costs.
-        var input = await WriteStaging.StageAsync(Engine.Services.GetRequiredService<StorageContext>(),
-            new WriteEntityInput(Ventures.Env, "venture", id, document, change), instanceId);
+        // Validated and staged as the API's PUT/PATCH handler does (claim check): the validation and the staging put are
+        // part of what a write costs; a full document validated here skips the validate step (WriteEntityInput.Validated).
+        var storage = Engine.Services.GetRequiredService<StorageContext>();
+        var body = JsonText.ParseObject(document);
+        var prepared = await new ChangeValidator(storage).PrepareAsync(Ventures.Target(id), body, Ulid.NewUlid(), change);
+        var (staged, updatedAt) = await WriteStaging.StageAsync(storage, Ventures.Env, body, change, instanceId);
+        var input = new WriteEntityInput(Ventures.Env, "venture", id, null, change)
+        {
+            Staged = staged,
+            UpdatedAt = updatedAt,
+            Validated = validated && WriteStaging.StagedAsValidated(prepared, staged, updatedAt),
+        };
         await Client.StartOrchestrationAsync(new TaskName(nameof(WriteEntityOrchestrator)), instanceId, input);
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var done = await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, guard.Token);

@@ -21,7 +21,7 @@ public sealed class CompositionTests
         using var provider = services.BuildServiceProvider();
 
         Assert.NotNull(provider.GetRequiredService<StorageContext>());
-        Assert.Equal(24, WritePathTasks.ActivityTypes.Count);
+        Assert.Equal(25, WritePathTasks.ActivityTypes.Count);
         foreach (var type in WritePathTasks.ActivityTypes)
         {
             Assert.IsAssignableFrom<ITaskActivity>(provider.GetRequiredService(type));

@@ -34,11 +34,12 @@ public sealed record SyncIndicesInput(EntityRef Entity, [property: JsonIgnore] s
 /// Idempotent. Also used by compensation with before/after swapped. Returns the number of object writes.
 /// Both states are read by generation (versioning keeps replaced and deleted generations), so the step works on what
 /// the snapshot step saw, exactly as when the states travelled as text. When one cannot be read (gone from an
-/// unversioned bucket): an unreadable after-state means the snapshot moved on, and the step repairs against the live
-/// snapshot, where its re-check would have taken it anyway; an unreadable before-state turns a plan into a repair,
-/// because every pointer it had and the after-state lacks is in the live snapshot's pending list, written in the same
-/// CAS that moved the snapshot (docs/reliability.md "Index pointers"). With no live snapshot left to carry that list,
-/// the entity's pointers are repaired by listing its index folders (<see cref="IndexRepairer"/>).
+/// unversioned bucket): an unreadable after-state means the snapshot moved on, and the step repairs the entity's
+/// pointers by listing its index folders (<see cref="IndexRepairer"/>): its re-check would have taken it to the live
+/// snapshot anyway, but an earlier attempt may have left after-state pointers that no pending list names; an unreadable before-state is repaired
+/// the same way (a stored state's pointers may have been written after the move that replaced it settled its pending
+/// list); an unknown one (null) turns the plan into a repair against the live snapshot and its pending list
+/// (docs/reliability.md "Index pointers").
 /// </summary>
 public sealed class SyncIndicesActivity(StorageContext storage) : TaskActivity<SyncIndicesInput, int>
 {
@@ -59,7 +60,6 @@ public sealed class SyncIndicesActivity(StorageContext storage) : TaskActivity<S
         }
 
         var reader = new EntityReader(storage);
-        SnapshotState? live = null;
         JsonObject? after = null;
         var afterGeneration = input.AfterGeneration;
         if (afterGeneration > 0)
@@ -67,8 +67,10 @@ public sealed class SyncIndicesActivity(StorageContext storage) : TaskActivity<S
             var stored = await reader.GetSnapshotAsync(target, afterGeneration);
             if (stored is null)
             {
-                live = await reader.GetSnapshotAsync(target);
-                (after, afterGeneration, repair) = (live?.Document, live?.Generation ?? 0, true);
+                // The snapshot moved on. An earlier attempt of this step may have written the after-state's pointers
+                // after the mover's index step settled them and died before its re-check undid them: nothing records
+                // those names, so repair by listing (found by the write-protocol simulation, seed 222 of the fan-out).
+                return await new IndexRepairer(storage).RepairAsync(target);
             }
             else
             {
@@ -87,10 +89,11 @@ public sealed class SyncIndicesActivity(StorageContext storage) : TaskActivity<S
             else
             {
                 repair = true;
-                live ??= await reader.GetSnapshotAsync(target);
-                if (live is null && input.BeforeGeneration > 0)
+                if (input.BeforeGeneration > 0)
                 {
-                    // A state whose pointers may still be out there, and no snapshot whose pending list names them.
+                    // A state whose pointers may still be out there and that no pending list may name: this write's own
+                    // index step may have written them after the mover settled its list (the simulation, seed 1703 of
+                    // the fan-out: a compensation whose failed index step had done so).
                     return await new IndexRepairer(storage).RepairAsync(target);
                 }
             }

@@ -18,4 +18,7 @@ public sealed record AcceptedWrite(EntityTarget Target, ChangeKind Change, JsonO
 
     /// <summary>The change's updated_at as written in it.</summary>
     public string? UpdatedAt { get; init; }
+
+    /// <summary>The staged bytes are the ones validation approved (see <see cref="Orchestrations.Writes.WriteEntityInput.Validated"/>).</summary>
+    public bool Validated { get; init; }
 }

@@ -31,6 +31,7 @@ public sealed class DurableWorkScheduler : IEntityWorkScheduler
         {
             Staged = write.Staged,
             UpdatedAt = write.UpdatedAt,
+            Validated = write.Validated,
         };
 
     public Task<bool> StartDeleteAsync(DurableTaskClient client, string instanceId, AcceptedDelete accepted, CancellationToken cancellationToken) =>

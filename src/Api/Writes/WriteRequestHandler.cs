@@ -56,12 +56,17 @@ public sealed partial class WriteRequestHandler(
         var current = await new EntityReader(storage).GetSnapshotAsync(target, cancellationToken);
         ConditionalHeaders.EnsureSatisfied(precondition, current, target);
         EnvelopeStamper.Stamp(target, body, change, current?.Document, time.GetUtcNow());
-        await new ChangeValidator(storage).PrepareAsync(target, body, Ulid.NewUlid(), change, cancellationToken);
+        var prepared = await new ChangeValidator(storage).PrepareAsync(target, body, Ulid.NewUlid(), change, cancellationToken);
 
         // Claim check (docs/security.md "Personal data and the engine"): the orchestration carries a reference to the
         // change staged under tmp/writes/, never the document.
         var (staged, updatedAt) = await WriteStaging.StageAsync(storage, target.Env, body, change, instanceId, cancellationToken);
-        var accepted = new AcceptedWrite(target, change, body, author, key, precondition) { Staged = staged, UpdatedAt = updatedAt };
+        var accepted = new AcceptedWrite(target, change, body, author, key, precondition)
+        {
+            Staged = staged,
+            UpdatedAt = updatedAt,
+            Validated = WriteStaging.StagedAsValidated(prepared, staged, updatedAt),
+        };
         var started = await scheduler.StartWriteAsync(client, instanceId, accepted, cancellationToken);
         LogAccepted(logger, target.ToString(), change, instanceId, started);
         if (started)

@@ -36,7 +36,7 @@ public static class WritePathTasks
         typeof(UpsertManifestEntryActivity), typeof(RestoreManifestEntryActivity),
         typeof(BeginCompactionActivity), typeof(WriteManifestShardActivity), typeof(FinishCompactionActivity),
         typeof(SyncIndicesActivity), typeof(RepairIndicesActivity),
-        typeof(EvaluateRulesActivity), typeof(DeliverAlertActivity), typeof(RecordOpsEventActivity),
+        typeof(EvaluateRulesActivity), typeof(DeliverAlertActivity), typeof(DiscardAlertsActivity), typeof(RecordOpsEventActivity),
         typeof(InventoryErasureActivity), typeof(WriteErasureRecordActivity), typeof(EraseObjectsActivity),
         typeof(CheckMigrationTargetActivity), typeof(ListMigrationPageActivity), typeof(MigrateEntityActivity), typeof(RecordMigrationActivity),
     ];

@@ -18,9 +18,15 @@ namespace EccoStudio.Orchestrations.Steps;
 public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptions retry, string? historyObject, string workflow = "write")
 {
     private readonly DateTime _started = context.CurrentUtcDateTime;
-    private DateTime _stepStarted = context.CurrentUtcDateTime;
-    private bool _stepOpen;
+    // Steps begun and not yet completed or left, with their start: one, or several while a fan-out runs.
+    private readonly List<(string Name, DateTime Started)> _open = [];
     private string? _firstFailed;
+
+    // The fan-out running or last run (steps in the order started), where its steps start in the done list, and
+    // which step each of its tasks is.
+    private readonly List<string> _fanOut = [];
+    private readonly Dictionary<Task, string> _fanOutTasks = new();
+    private int _fanOutDone;
     private TagList _entityTags;
 
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
@@ -59,6 +65,12 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
             {
                 _failures[name] = (_failures.TryGetValue(name, out var n) ? n : 0) + 1;
                 _lastError = StepFailures.Describe(failure);
+                if (IsOpen(name))
+                {
+                    // In a fan-out the status names the step that is failing.
+                    _step = name;
+                }
+
                 var transient = StepFailures.IsTransient(failure);
                 if (!transient)
                 {
@@ -150,27 +162,101 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
             $"{subject} failed at step {failedStep} after {Failures(failedStep)} attempt(s): {StepFailures.Describe(failure)}; {consequence}.");
     }
 
-    /// <summary>True while <paramref name="name"/> is the step begun last and not yet completed or left.</summary>
-    public bool IsOpen(string name) => _stepOpen && _step == name;
+    /// <summary>
+    /// Starts one step of a fan-out: it begins beside the fan-out's steps already started (they run concurrently; the
+    /// status names the first of them still open, or the one whose attempt failed last), its activity is called under
+    /// its retry policy, and it completes when the call succeeds. Steps done keep the order the fan-out started them
+    /// in, whatever order they finish in. Await the fan-out with <see cref="AllSettledAsync"/>; a failure for good
+    /// stays in the returned task and leaves the step open. Deterministic: the engine replays completions in the
+    /// order of its history.
+    /// </summary>
+    public Task<T> StartAsync<T>(string name, string activity, object input)
+    {
+        if (_fanOut.Count == 0)
+        {
+            LeaveOpenSteps();
+            _fanOutDone = _done.Count;
+            _step = name;
+        }
 
+        _fanOut.Add(name);
+        _open.Add((name, context.CurrentUtcDateTime));
+        Publish();
+        var call = CallThenCompleteAsync<T>(name, activity, input);
+        _fanOutTasks[call] = name;
+        return call;
+    }
+
+    /// <summary>Waits until every step of a fan-out has ended, succeeded or failed for good; never throws.</summary>
+    public static async Task AllSettledAsync(params Task[] steps)
+    {
+        try
+        {
+            await Task.WhenAll(steps);
+        }
+        catch (TaskFailedException)
+        {
+            // Each failure stays in its own task: the saga decides what it means (ThrowFirstFailure).
+        }
+    }
+
+    /// <summary>
+    /// After <see cref="AllSettledAsync"/>: when any of <paramref name="steps"/> failed for good, the first of them (in
+    /// the order given) becomes the current step (<see cref="CurrentStep"/>, <see cref="Failures"/>) and its failure is
+    /// thrown, as a sequential step's would be.
+    /// </summary>
+    public void ThrowFirstFailure(params Task[] steps)
+    {
+        foreach (var task in steps)
+        {
+            if (task.Exception?.InnerException is TaskFailedException failure)
+            {
+                _step = _fanOutTasks[task];
+                Publish();
+                throw failure;
+            }
+        }
+    }
+
+    private async Task<T> CallThenCompleteAsync<T>(string name, string activity, object input)
+    {
+        var result = await context.CallActivityAsync<T>(activity, input, Options(name));
+        // In the fan-out's order among its steps already done.
+        var rank = _fanOut.IndexOf(name);
+        var at = _fanOutDone;
+        while (at < _done.Count && _fanOut.IndexOf(_done[at]) < rank)
+        {
+            at++;
+        }
+
+        _done.Insert(at, name);
+        CloseStep(name);
+        if (_step == name && _open.Count > 0)
+        {
+            _step = _open[0].Name;
+        }
+
+        Publish();
+        return result;
+    }
+
+    /// <summary>True while <paramref name="name"/> is begun and not yet completed or left.</summary>
+    public bool IsOpen(string name) => _open.Exists(o => o.Name == name);
+
+    /// <summary>Begins a step; any step still open was left by a failure (recorded as failed).</summary>
     public void Begin(string name)
     {
-        LeaveOpenStep();
+        LeaveOpenSteps();
+        _fanOut.Clear();
         _step = name;
-        _stepStarted = context.CurrentUtcDateTime;
-        _stepOpen = true;
+        _open.Add((name, context.CurrentUtcDateTime));
         Publish();
     }
 
     public void Complete(string name)
     {
         _done.Add(name);
-        if (_stepOpen && name == _step)
-        {
-            RecordStep(name, "ok");
-            _stepOpen = false;
-        }
-
+        CloseStep(name);
         Publish();
     }
 
@@ -182,7 +268,7 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
 
     public void Finish(string final)
     {
-        LeaveOpenStep();
+        LeaveOpenSteps();
         _step = final;
         Publish();
         if (context.IsReplaying || workflow != "write")
@@ -206,17 +292,28 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         }
     }
 
-    private void LeaveOpenStep()
+    private void LeaveOpenSteps()
     {
-        if (_stepOpen)
+        foreach (var (name, started) in _open)
         {
-            _firstFailed ??= _step;
-            RecordStep(_step, "failed");
-            _stepOpen = false;
+            _firstFailed ??= name;
+            RecordStep(name, started, "failed");
+        }
+
+        _open.Clear();
+    }
+
+    private void CloseStep(string name)
+    {
+        var index = _open.FindIndex(o => o.Name == name);
+        if (index >= 0)
+        {
+            RecordStep(name, _open[index].Started, "ok");
+            _open.RemoveAt(index);
         }
     }
 
-    private void RecordStep(string name, string outcome)
+    private void RecordStep(string name, DateTime stepStarted, string outcome)
     {
         if (context.IsReplaying)
         {
@@ -226,11 +323,11 @@ public sealed class StepTracker(TaskOrchestrationContext context, StepRetryOptio
         var attempts = outcome == "ok" ? Attempts(name) : Failures(name);
         var tags = new TagList { { EccoTags.Workflow, workflow }, { EccoTags.Step, name }, { EccoTags.Outcome, outcome } };
         var end = context.CurrentUtcDateTime;
-        WriteTelemetry.StepDuration.Record((end - _stepStarted).TotalSeconds, tags);
+        WriteTelemetry.StepDuration.Record((end - stepStarted).TotalSeconds, tags);
         WriteTelemetry.StepAttempts.Record(attempts, tags);
 
         using var span = WriteTelemetry.Source.StartActivity("step " + name, ActivityKind.Internal, parentContext: default,
-            startTime: new DateTimeOffset(_stepStarted, TimeSpan.Zero));
+            startTime: new DateTimeOffset(stepStarted, TimeSpan.Zero));
         if (span is null)
         {
             return;

@@ -37,6 +37,15 @@ public sealed record WriteEntityInput(string Env, string Entity, string Id, [pro
 
     /// <summary>The change's <c>updated_at</c> as written in it: with the ULID it names the history object before any activity runs.</summary>
     public string? UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The starter already validated exactly the staged bytes, as the validate step would (the API's PUT handler:
+    /// a full document, same validator, staged bytes = the bytes validation returns, same updated_at): the write skips
+    /// its validate step. The history step still reads the staged change by generation and checks its SHA-256, so
+    /// history gets exactly the validated bytes (docs/reliability.md "Claim check"). Merge patches are never marked:
+    /// their result depends on the snapshot at the time they run.
+    /// </summary>
+    public bool Validated { get; init; }
 }
 
 /// <summary>What a completed write did: its history object, per-step attempts, alerts, and ops records for non-fatal failures.</summary>
@@ -96,8 +105,10 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         AppendHistoryOutput appended;
         try
         {
-            prepared = await steps.RunAsync<PreparedChangeOutput>(WriteSteps.Validate, nameof(ValidateChangeActivity),
-                new ValidateChangeInput(entity, null, input.Change, ulid.ToString()) { Staged = staged });
+            prepared = input.Validated && input.Change == ChangeKind.Full
+                ? new PreparedChangeOutput(historyObject, null, new HistoryKey(updatedAt, ulid).ToString(), input.Change) { Staged = staged }
+                : await steps.RunAsync<PreparedChangeOutput>(WriteSteps.Validate, nameof(ValidateChangeActivity),
+                    new ValidateChangeInput(entity, null, input.Change, ulid.ToString()) { Staged = staged });
             if (prepared.ObjectName != historyObject)
             {
                 throw new WriteFailedException(target.ToString(), WriteSteps.Validate,
@@ -126,19 +137,33 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
         // Registered before the step: an attempt may have swapped the snapshot and lost the answer. Its undo also
         // brings the manifest entry and pointers to the restored snapshot, so those steps register nothing of their own.
         saga.Push(u => UndoSnapshotAsync(steps, u, entity, prepared, snapshot));
-        int indexWrites;
+        Task<int> indices;
+        Task<IReadOnlyList<AlertMessage>> rules;
         try
         {
             snapshot = await steps.RunAsync<SnapshotStepOutput>(WriteSteps.Snapshot, nameof(ApplySnapshotActivity),
                 new ApplySnapshotInput(entity, prepared, input.Precondition));
-            await steps.RunAsync<bool>(WriteSteps.Manifest, nameof(UpsertManifestEntryActivity),
+
+            // Fan-out: manifest entry, pointers and rules depend only on the snapshot generation just written, so they
+            // run side by side (one engine round trip instead of three; src/Orchestrations/README.md "Work items").
+            var manifest = steps.StartAsync<bool>(WriteSteps.Manifest, nameof(UpsertManifestEntryActivity),
                 new UpsertManifestEntryInput(entity, null, SnapshotGeneration: snapshot.Generation));
-            indexWrites = await steps.RunAsync<int>(WriteSteps.Indices, nameof(SyncIndicesActivity),
+            indices = steps.StartAsync<int>(WriteSteps.Indices, nameof(SyncIndicesActivity),
                 new SyncIndicesInput(entity, null, null, snapshot.Generation, RepairAfter: snapshot.BeforeRecomputed || snapshot.PendingPointers)
                 {
                     BeforeGeneration = snapshot.BeforeGeneration,
                     PlanEmpty = snapshot.IndexPlanEmpty,
                 });
+            rules = steps.StartAsync<IReadOnlyList<AlertMessage>>(WriteSteps.Rules, nameof(EvaluateRulesActivity),
+                new EvaluateRulesInput(entity, null) { SnapshotGeneration = snapshot.Generation, Owner = context.InstanceId, DiscardStaged = staged });
+            await StepTracker.AllSettledAsync(manifest, indices, rules);
+            if (rules.IsCompletedSuccessfully && rules.Result.Count > 0)
+            {
+                var fired = rules.Result;
+                saga.Push(u => DiscardAlertsAsync(steps, u, target.Env, fired));
+            }
+
+            steps.ThrowFirstFailure(manifest, indices);
         }
         catch (TaskFailedException failure)
         {
@@ -160,28 +185,27 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
 
         // Committed: rules and alerts never roll back; a failure for good is recorded for ops and the write completes.
         var opsRecords = new List<string>();
-        IReadOnlyList<AlertMessage> fired = [];
-        try
+        IReadOnlyList<AlertMessage> alertsFired = [];
+        if (rules.Exception?.InnerException is TaskFailedException rulesFailure)
         {
-            fired = await steps.RunAsync<IReadOnlyList<AlertMessage>>(WriteSteps.Rules, nameof(EvaluateRulesActivity),
-                new EvaluateRulesInput(entity, null) { SnapshotGeneration = snapshot.Generation, Owner = context.InstanceId, DiscardStaged = staged });
+            opsRecords.Add(await RecordOpsAsync(context, steps, "rules-failed", entity, WriteSteps.Rules, StepFailures.Describe(rulesFailure), historyObject));
         }
-        catch (TaskFailedException failure)
+        else
         {
-            opsRecords.Add(await RecordOpsAsync(context, steps, "rules-failed", entity, WriteSteps.Rules, StepFailures.Describe(failure), historyObject));
+            alertsFired = rules.Result;
         }
 
         IReadOnlyList<DeliverAlertOutput> alerts = [];
-        if (fired.Count > 0)
+        if (alertsFired.Count > 0)
         {
-            alerts = await steps.RunEachAsync<AlertMessage, DeliverAlertOutput>(WriteSteps.Alerts, nameof(DeliverAlertActivity), fired,
+            alerts = await steps.RunEachAsync<AlertMessage, DeliverAlertOutput>(WriteSteps.Alerts, nameof(DeliverAlertActivity), alertsFired,
                 alert => new DeliverAlertInput(target.Env, alert, context.InstanceId, context.CurrentUtcDateTime),
                 async (alert, failure) => opsRecords.Add(await RecordOpsAsync(context, steps, "alert-failed", entity, WriteSteps.Alerts,
                     StepFailures.Describe(failure), $"{alert.RuleId} {alert.DedupeKey} webhook {alert.Webhook}")));
         }
 
         steps.Finish(WriteSteps.Completed);
-        return new WriteEntityResult(appended.ObjectName, appended.Created, snapshot.Changed, indexWrites, steps.AttemptsByStep, alerts, opsRecords,
+        return new WriteEntityResult(appended.ObjectName, appended.Created, snapshot.Changed, indices.Result, steps.AttemptsByStep, alerts, opsRecords,
             input.WrittenBy);
     }
 
@@ -229,6 +253,14 @@ public sealed partial class WriteEntityOrchestrator(WritePathOptions options) : 
                 BeforeGeneration = snapshot?.Generation ?? 0,
             });
         unwinding.Did($"{moved} pointer write(s) undone");
+    }
+
+    /// <summary>Undo of a rules step that fired alerts for a write being compensated: they are never delivered; their staged bodies go.</summary>
+    private static async Task DiscardAlertsAsync(StepTracker steps, Unwinding unwinding, string env, IReadOnlyList<AlertMessage> fired)
+    {
+        var discarded = await steps.UndoAsync<int>(unwinding.Step, "rules", nameof(DiscardAlertsActivity),
+            new DiscardAlertsInput(env, [.. fired.Select(a => a.StagedPayload).OfType<StagedDocument>()]));
+        unwinding.Did($"{discarded} alert(s) not delivered");
     }
 
     /// <summary>

@@ -44,6 +44,16 @@ public static class WriteStaging
         return (staged, EnvelopeReader.TryGetString(document, EnvelopeReader.UpdatedAt));
     }
 
+    /// <summary>
+    /// Whether a write may skip its validate step (<see cref="WriteEntityInput.Validated"/>): a full document whose
+    /// validation (<paramref name="prepared"/>, by <see cref="ChangeValidator.PrepareAsync"/>) returned exactly the staged
+    /// bytes, with the updated_at the orchestration will name its history object from.
+    /// </summary>
+    public static bool StagedAsValidated(PreparedChange prepared, StagedDocument staged, string? updatedAt) =>
+        prepared.Change == ChangeKind.Full
+        && StagedObjects.Sha256(prepared.Bytes) == staged.Sha256
+        && Rfc3339.TryParseUtc(updatedAt, out var at) && at == prepared.Key.UpdatedAt;
+
     /// <summary>Stages every item of a batch for its sub-orchestration (<see cref="InstanceIds.BatchItem"/> of <paramref name="batchInstanceId"/>).</summary>
     public static async Task<BatchWriteInput> StageAsync(StorageContext storage, BatchWriteInput input, string batchInstanceId, CancellationToken cancellationToken = default)
     {

@@ -90,6 +90,10 @@ public sealed class ActivityFunctions(IServiceProvider services)
     public Task<DeliverAlertOutput> RunDeliverAlert([ActivityTrigger] DeliverAlertInput input, FunctionContext context) =>
         Run<DeliverAlertActivity, DeliverAlertInput, DeliverAlertOutput>(input, context);
 
+    [Function(nameof(DiscardAlertsActivity))]
+    public Task<int> RunDiscardAlerts([ActivityTrigger] DiscardAlertsInput input, FunctionContext context) =>
+        Run<DiscardAlertsActivity, DiscardAlertsInput, int>(input, context);
+
     [Function(nameof(InventoryErasureActivity))]
     public Task<ErasureTally> RunInventoryErasure([ActivityTrigger] InventoryErasureInput input, FunctionContext context) =>
         Run<InventoryErasureActivity, InventoryErasureInput, ErasureTally>(input, context);

@@ -165,10 +165,22 @@ public sealed class WriteProtocolSimulation
         }
 
         var staged = input.Staged!;
-        var (valid, prepared) = await StepAsync(() => RunAsync(new ValidateChangeActivity(_storage), new ValidateChangeInput(entity, null, change, ulid.ToString()) { Staged = staged }));
-        if (!valid)
+        PreparedChangeOutput prepared;
+        if (change == ChangeKind.Full && _scheduler.Random.Next(2) == 0)
         {
-            return;
+            // Validated by the starter (the API's PUT handler): the orchestration names the change itself, no validate step.
+            var key = new HistoryKey(Storage.Envelope.Rfc3339.TryParseUtc(input.UpdatedAt, out var at) ? at : throw new InvalidOperationException("no updated_at"), ulid);
+            prepared = Wire(new PreparedChangeOutput(ObjectPaths.History(entity.ToTarget(), key), null, key.ToString(), change) { Staged = staged });
+        }
+        else
+        {
+            var (valid, validated) = await StepAsync(() => RunAsync(new ValidateChangeActivity(_storage), new ValidateChangeInput(entity, null, change, ulid.ToString()) { Staged = staged }));
+            if (!valid)
+            {
+                return;
+            }
+
+            prepared = validated;
         }
 
         var (appended, history) = await StepAsync(() => RunAsync(new AppendHistoryActivity(_storage), new AppendHistoryInput(entity, prepared)));
@@ -191,28 +203,27 @@ public sealed class WriteProtocolSimulation
         if (ok)
         {
             snapshot = applied;
-            (ok, _) = await StepAsync(() => RunAsync(new UpsertManifestEntryActivity(_storage), new UpsertManifestEntryInput(entity, null, SnapshotGeneration: applied.Generation)));
-            if (ok)
+            // The fan-out: manifest entry, pointers and the rules step (no rules here: it discards the staged change)
+            // side by side, their calls interleaving with each other as with every other actor's.
+            var manifest = StepAsync(() => RunAsync(new UpsertManifestEntryActivity(_storage), new UpsertManifestEntryInput(entity, null, SnapshotGeneration: applied.Generation)));
+            var indices = StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, null, null, applied.Generation,
+                RepairAfter: applied.BeforeRecomputed || applied.PendingPointers)
             {
-                (ok, _) = await StepAsync(() => SyncIndicesAsync(new SyncIndicesInput(entity, null, null, applied.Generation,
-                    RepairAfter: applied.BeforeRecomputed || applied.PendingPointers)
-                {
-                    BeforeGeneration = applied.BeforeGeneration,
-                    PlanEmpty = applied.IndexPlanEmpty,
-                }));
-                if (ok)
-                {
-                    // The rules step (no rules here) discards the staged change.
-                    await StepAsync(() => new StagedObjects(_storage).DiscardAsync(entity.Env, staged));
-                    return;
-                }
+                BeforeGeneration = applied.BeforeGeneration,
+                PlanEmpty = applied.IndexPlanEmpty,
+            }));
+            var rules = StepAsync(async () =>
+            {
+                await new StagedObjects(_storage).DiscardAsync(entity.Env, staged);
+                return true;
+            });
+            await Task.WhenAll(manifest, indices, rules);
+            if (manifest.Result.Ok && indices.Result.Ok)
+            {
+                return;
+            }
 
-                failedStep = "indices";
-            }
-            else
-            {
-                failedStep = "manifest";
-            }
+            failedStep = manifest.Result.Ok ? "indices" : "manifest";
         }
         else
         {

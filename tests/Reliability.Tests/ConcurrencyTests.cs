@@ -35,7 +35,7 @@ public sealed class ConcurrencyTests
         Assert.Subset(audit.ChangeRecords.ToHashSet(StringComparer.Ordinal), written);
         var target = new EntityTarget("dev", EntityCatalog.Venture, "HOT1");
         var reader = new EntityReader(host.Storage);
-        var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target));
+        var fold = HistoryFold.Fold(await reader.ReadAllHistoryAsync(target), migrations: host.Storage.Chain(EntityCatalog.Venture));
         var snapshot = await reader.GetSnapshotAsync(target);
         Assert.Equal(51, fold.AppliedCount);
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(fold.Document, snapshot!.Document));
